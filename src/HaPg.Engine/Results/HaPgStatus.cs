@@ -1,0 +1,10 @@
+namespace HaPg.Results
+{
+    public enum HaPgStatus
+    {
+        Succeeded,
+        Failed,
+        Skipped,
+        WhatIf,
+    }
+}
