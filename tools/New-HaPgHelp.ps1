@@ -104,7 +104,9 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
     $ownParameters = $command.Parameters.Values | Where-Object Name -NotIn $common
     $paramDoc = @{}
     foreach ($p in $ownParameters) {
-        $paramDoc[$p.Name] = @(Get-Paragraphs $members["P:$($type.FullName).$($p.Name)"]?.SelectSingleNode("summary"))
+        # Shared parameters are documented once, on the base class that declares them.
+        $declaring = $type.GetProperty($p.Name).DeclaringType.FullName
+        $paramDoc[$p.Name] = @(Get-Paragraphs $members["P:$declaring.$($p.Name)"]?.SelectSingleNode("summary"))
     }
 
     $writer.WriteStartElement('command', 'syntax', $cmd)
