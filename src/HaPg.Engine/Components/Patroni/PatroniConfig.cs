@@ -86,6 +86,9 @@ namespace HaPg.Components.Patroni
                         { "data_dir", PostgresHost.DataDir(postgresMajor, inventory.ClusterName) },
                         { "bin_dir", PostgresHost.BinDir(postgresMajor) },
                         { "pgpass", PgPassPath },
+
+                        // Patroni's own superuser connection goes over the socket (pg_hba: local all postgres peer).
+                        { "use_unix_socket", true },
                         {
                             "authentication", new DataMap
                             {

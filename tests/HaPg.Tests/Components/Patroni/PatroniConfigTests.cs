@@ -65,6 +65,7 @@ namespace HaPg.Tests.Components.Patroni
             Assert.Equal("replicator", c.Path("postgresql.authentication.replication.username"));
             Assert.Equal("rewind_user", c.Path("postgresql.authentication.rewind.username"));
             Assert.Equal("/var/run/postgresql", c.Path("postgresql.parameters.unix_socket_directories"));
+            Assert.Equal(true, c.Path("postgresql.use_unix_socket"));
             var hba = ((DataMap)c.Path("postgresql")!).List("pg_hba");
             Assert.Contains("host all all 192.168.50.0/24 scram-sha-256", hba);
             Assert.DoesNotContain(hba, l => ((string)l!).Contains("/0 "));
