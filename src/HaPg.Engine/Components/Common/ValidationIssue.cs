@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace HaPg.Components.Common
+{
+    public enum IssueSeverity
+    {
+        Warning,
+        Error,
+    }
+
+    /// <summary>A problem found in the input before any host is touched. <see cref="Id"/> is a stable HaPg.Area.What id.</summary>
+    public sealed class ValidationIssue
+    {
+        public ValidationIssue(string id, IssueSeverity severity, string message, object? target,
+            ErrorCategory category = ErrorCategory.InvalidData)
+        {
+            Id = id;
+            Severity = severity;
+            Message = message;
+            Target = target;
+            Category = category;
+        }
+
+        public string Id { get; }
+        public IssueSeverity Severity { get; }
+        public string Message { get; }
+
+        /// <summary>The failing item (a node, a network, the inventory); never a component object.</summary>
+        public object? Target { get; }
+
+        public ErrorCategory Category { get; }
+
+        public ErrorRecord ToErrorRecord() =>
+            new ErrorRecord(new HaPgValidationException(this), Id, Category, Target);
+
+        public override string ToString() => $"{Severity} {Id}: {Message}";
+    }
+
+    /// <summary>Thrown by pure component logic on bad input; carries the issue so a cmdlet can build its ErrorRecord.</summary>
+    public sealed class HaPgValidationException : System.Exception
+    {
+        public HaPgValidationException(ValidationIssue issue)
+            : base(issue.Message) => Issue = issue;
+
+        public HaPgValidationException(string id, string message, object? target,
+            ErrorCategory category = ErrorCategory.InvalidData)
+            : this(new ValidationIssue(id, IssueSeverity.Error, message, target, category))
+        {
+        }
+
+        public ValidationIssue Issue { get; }
+    }
+
+    public static class ValidationIssueExtensions
+    {
+        /// <summary>Throws the first error of the list, if any; warnings pass.</summary>
+        public static void ThrowIfAnyError(this IEnumerable<ValidationIssue> issues)
+        {
+            var error = issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error);
+            if (error is not null)
+            {
+                throw new HaPgValidationException(error);
+            }
+        }
+    }
+}

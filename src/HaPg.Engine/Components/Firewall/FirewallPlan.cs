@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using System.Linq;
+using HaPg.Components.Common;
+using HaPg.Inventory;
+
+namespace HaPg.Components.Firewall
+{
+    /// <summary>
+    /// Which sources may reach which ports, per node and by role. SSH (the node's own SSH port) always comes first
+    /// and from anywhere, so applying the rules can never cut HaPg's own session.
+    /// </summary>
+    public static class FirewallPlan
+    {
+        public const string Anywhere = "any";
+
+        public const string Ssh = "ssh";
+        public const string Postgres = "postgres";
+        public const string PatroniRest = "patroni-rest";
+        public const string EtcdClient = "etcd-client";
+        public const string EtcdPeer = "etcd-peer";
+        public const string HaproxyPrimary = "haproxy-primary";
+        public const string HaproxyReplicas = "haproxy-replicas";
+        public const string HaproxyStats = "haproxy-stats";
+
+        /// <summary>The rules of every node, node by node in inventory order.</summary>
+        public static IReadOnlyList<FirewallRule> ForCluster(HaPgInventory inventory) =>
+            inventory.Nodes.SelectMany(n => ForNode(inventory, n)).ToList();
+
+        /// <summary>The rules of one node; SSH first.</summary>
+        public static IReadOnlyList<FirewallRule> ForNode(HaPgInventory inventory, HaPgNode node)
+        {
+            var ports = inventory.Ports;
+            var databaseNodes = Cidrs(inventory.NodesWithRole(HaPgRole.Postgres));
+            var haproxyNodes = Cidrs(inventory.NodesWithRole(HaPgRole.Haproxy));
+            var etcdMembers = Cidrs(inventory.NodesWithRole(HaPgRole.Etcd));
+            var dbAndProxies = databaseNodes.Concat(haproxyNodes).Distinct().ToList();
+
+            var rules = new List<FirewallRule> { new FirewallRule(node.Name, Ssh, node.Port, new[] { Anywhere }) };
+            if (node.HasRole(HaPgRole.Postgres))
+            {
+                rules.Add(new FirewallRule(node.Name, Postgres, ports.Postgres, dbAndProxies));
+                rules.Add(new FirewallRule(node.Name, PatroniRest, ports.PatroniRest, dbAndProxies));
+            }
+
+            if (node.HasRole(HaPgRole.Etcd))
+            {
+                rules.Add(new FirewallRule(node.Name, EtcdClient, ports.EtcdClient, databaseNodes.Concat(etcdMembers).Distinct().ToList()));
+                rules.Add(new FirewallRule(node.Name, EtcdPeer, ports.EtcdPeer, etcdMembers));
+            }
+
+            if (node.HasRole(HaPgRole.Haproxy))
+            {
+                var clients = ClientSources(inventory);
+                rules.Add(new FirewallRule(node.Name, HaproxyPrimary, ports.HaproxyPrimary, clients));
+                rules.Add(new FirewallRule(node.Name, HaproxyReplicas, ports.HaproxyReplica, clients));
+                rules.Add(new FirewallRule(node.Name, HaproxyStats, ports.HaproxyStats, clients));
+            }
+
+            var clash = rules.GroupBy(r => r.Port).FirstOrDefault(g => g.Count() > 1);
+            if (clash is not null)
+            {
+                throw new HaPgValidationException("HaPg.Firewall.PortConflict",
+                    $"Node '{node.Name}': port {clash.Key} is used by {string.Join(" and ", clash.Select(r => r.Service))}.",
+                    node, System.Management.Automation.ErrorCategory.InvalidArgument);
+            }
+
+            return rules;
+        }
+
+        /// <summary>
+        /// Who may use HAProxy (5000/5001/7000): the inventory's ClientNetworks. When none are given, only the
+        /// cluster's own nodes (/32 each): a safe default that opens nothing beyond the cluster until the
+        /// administrator names the application networks.
+        /// </summary>
+        public static IReadOnlyList<string> ClientSources(HaPgInventory inventory) =>
+            inventory.ClientNetworks.Count > 0
+                ? inventory.ClientNetworks.Select(NetAddress.ParseClientNetwork).Distinct().ToList()
+                : Cidrs(inventory.Nodes);
+
+        private static List<string> Cidrs(IEnumerable<HaPgNode> nodes) => nodes.Select(NetAddress.HostCidr).Distinct().ToList();
+    }
+}

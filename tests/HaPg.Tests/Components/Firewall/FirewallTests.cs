@@ -1,0 +1,125 @@
+using System.Linq;
+using HaPg.Components.Common;
+using HaPg.Components.Firewall;
+using HaPg.Inventory;
+using Xunit;
+
+namespace HaPg.Tests.Components.Firewall
+{
+    public class FirewallTests
+    {
+        private static readonly string[] DbNodes = { "10.0.0.11/32", "10.0.0.12/32", "10.0.0.13/32" };
+
+        [Fact]
+        public void DatabaseNodeGetsRulesByRoleWithSshFirst()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true, "192.168.50.0/24");
+            var rules = FirewallPlan.ForNode(inventory, inventory.Nodes[2]);
+
+            Assert.Equal(new[] { "ssh", "postgres", "patroni-rest", "etcd-client", "etcd-peer" }, rules.Select(r => r.Service));
+            Assert.Equal(2222, rules[0].Port);
+            Assert.True(rules[0].FromAnywhere);
+            var withProxy = DbNodes.Append("10.0.0.20/32");
+            Assert.Equal(withProxy, rules.Single(r => r.Service == "postgres").Sources);
+            Assert.Equal(withProxy, rules.Single(r => r.Port == 8008).Sources);
+            Assert.Equal(DbNodes, rules.Single(r => r.Port == 2379).Sources);
+            Assert.Equal(DbNodes, rules.Single(r => r.Port == 2380).Sources);
+            Assert.All(rules, r => Assert.Equal("pg3", r.Node));
+        }
+
+        [Fact]
+        public void HaproxyNodeOpensListenersToClientNetworksOnly()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true, "192.168.50.7/24", "fd00:1::/64");
+            var rules = FirewallPlan.ForNode(inventory, inventory.Nodes[3]);
+
+            Assert.Equal(new[] { 22, 5000, 5001, 7000 }, rules.Select(r => r.Port));
+            Assert.All(rules.Skip(1), r => Assert.Equal(new[] { "192.168.50.0/24", "fd00:1::/64" }, r.Sources));
+        }
+
+        [Fact]
+        public void WithoutClientNetworksHaproxyIsOpenOnlyToClusterNodes()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
+            var stats = FirewallPlan.ForNode(inventory, inventory.Nodes[3]).Single(r => r.Service == "haproxy-stats");
+
+            Assert.Equal(DbNodes.Append("10.0.0.20/32"), stats.Sources);
+        }
+
+        [Fact]
+        public void WorldOpenClientNetworkAndPortClashesAreRefused()
+        {
+            var inventory = TestInventory.ThreeNodes(false, "0.0.0.0/0");
+            Assert.Equal("HaPg.Components.WorldOpenNetwork",
+                Assert.Throws<HaPgValidationException>(() => FirewallPlan.ForCluster(inventory)).Issue.Id);
+
+            inventory = TestInventory.ThreeNodes();
+            inventory.Nodes[0].Port = 5432;
+            var ex = Assert.Throws<HaPgValidationException>(() => FirewallPlan.ForNode(inventory, inventory.Nodes[0]));
+            Assert.Equal("HaPg.Firewall.PortConflict", ex.Issue.Id);
+            Assert.Same(inventory.Nodes[0], ex.Issue.Target);
+        }
+
+        [Fact]
+        public void NftFileOwnsOnlyTheHapgTableAndDropsManagedPortsAfterAccepts()
+        {
+            var inventory = TestInventory.ThreeNodes(false, "192.168.50.0/24", "fd00:1::/64");
+            var file = NftRuleset.Render(inventory, inventory.Nodes[0]);
+            var text = file.Content;
+
+            Assert.Equal("/etc/hapg/firewall.nft", file.Path);
+            Assert.False(file.ContainsSecrets);
+            Assert.Equal("nft -c -f '/tmp/x.nft'", file.ValidateCommandFor("/tmp/x.nft"));
+            Assert.DoesNotContain("flush ruleset", text);
+            Assert.Equal(new[] { "table inet hapg", "delete table inet hapg", "table inet hapg {" },
+                text.Split('\n').Where(l => l.Contains("table inet hapg") && !l.StartsWith("#")));
+            Assert.Contains("type filter hook input priority 0; policy accept;", text);
+            var lines = text.Split('\n').Select(l => l.Trim()).ToList();
+            var ssh = lines.IndexOf("tcp dport 22 accept comment \"ssh\"");
+            Assert.True(ssh > 0 && ssh < lines.FindIndex(l => l.Contains("drop")));
+            var pgAccept = lines.IndexOf("ip saddr { 10.0.0.11/32, 10.0.0.12/32, 10.0.0.13/32 } tcp dport 5432 accept comment \"postgres\"");
+            var pgDrop = lines.IndexOf("tcp dport 5432 drop comment \"postgres\"");
+            Assert.True(pgAccept > 0 && pgDrop > pgAccept);
+            Assert.Contains("ip6 saddr { fd00:1::/64 } tcp dport 5000 accept comment \"haproxy-primary\"", lines);
+            Assert.DoesNotContain(lines, l => l.Contains("dport 22 drop"));
+            Assert.Equal(7, lines.Count(l => l.Contains(" drop comment ")));
+        }
+
+        [Fact]
+        public void UfwCommandsAllowSshFirstThenEachSource()
+        {
+            var inventory = TestInventory.ThreeNodes(false, "192.168.50.0/24");
+            var commands = UfwRules.Commands(FirewallPlan.ForNode(inventory, inventory.Nodes[0]));
+
+            Assert.Equal("ufw allow proto tcp from any to any port 22 comment 'hapg ssh'", commands[0]);
+            Assert.Contains("ufw allow proto tcp from 10.0.0.12/32 to any port 2380 comment 'hapg etcd-peer'", commands);
+            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 7000 comment 'hapg haproxy-stats'", commands);
+            Assert.DoesNotContain(commands, c => c.Contains("deny"));
+            Assert.Equal(1 + 3 + 3 + 3 + 3 + 1 + 1 + 1, commands.Count);
+        }
+
+        [Fact]
+        public void UnitLoadsTheFileAfterNftablesService()
+        {
+            var unit = NftRuleset.RenderUnit().Content;
+            Assert.Contains("After=nftables.service\n", unit);
+            Assert.Contains("PartOf=nftables.service\n", unit);
+            Assert.Contains("ExecStart=/usr/sbin/nft -f /etc/hapg/firewall.nft\n", unit);
+            Assert.Contains("ExecStop=/usr/sbin/nft delete table inet hapg\n", unit);
+        }
+
+        [ToolFact("nft")]
+        public void NftAcceptsTheRenderedFileInCheckMode()
+        {
+            var inventory = TestInventory.ThreeNodes(true, "192.168.50.0/24", "fd00:1::/64");
+            foreach (var node in inventory.Nodes)
+            {
+                var (exit, output) = ToolRunner.RunOnFile("nft", "-c -f {0}", NftRuleset.Render(inventory, node).Content);
+                Assert.True(exit == 0, $"{node.Name}: nft -c failed: {output}");
+            }
+
+            var broken = ToolRunner.RunOnFile("nft", "-c -f {0}", "table inet hapg {\n chain input { tcp dport drop }\n}\n");
+            Assert.NotEqual(0, broken.ExitCode);
+        }
+    }
+}

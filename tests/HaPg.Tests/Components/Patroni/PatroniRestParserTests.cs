@@ -1,0 +1,47 @@
+using HaPg.Components.Patroni;
+using Xunit;
+
+namespace HaPg.Tests.Components.Patroni
+{
+    public class PatroniRestParserTests
+    {
+        [Fact]
+        public void ParsesClusterMembers()
+        {
+            const string json =
+                "{\"members\": [" +
+                "{\"name\": \"pg1\", \"role\": \"leader\", \"state\": \"running\", \"api_url\": \"http://10.0.0.11:8008/patroni\", \"host\": \"10.0.0.11\", \"port\": 5432, \"timeline\": 3}, " +
+                "{\"name\": \"pg2\", \"role\": \"sync_standby\", \"state\": \"streaming\", \"api_url\": \"http://10.0.0.12:8008/patroni\", \"host\": \"10.0.0.12\", \"port\": 5432, \"timeline\": 3, \"lag\": 0}, " +
+                "{\"name\": \"pg3\", \"role\": \"replica\", \"state\": \"running\", \"host\": \"10.0.0.13\", \"port\": 5432, \"timeline\": 2, \"lag\": \"unknown\", \"pending_restart\": true}" +
+                "], \"scope\": \"demo\"}";
+
+            var members = PatroniRestParser.ParseCluster(json);
+
+            Assert.Equal(3, members.Count);
+            Assert.Equal(("pg1", "10.0.0.11", 5432, "leader", "running", 3L, (long?)null, true),
+                (members[0].Name, members[0].Host, members[0].Port, members[0].Role, members[0].State, members[0].Timeline, members[0].LagBytes, members[0].IsLeader));
+            Assert.Equal(("sync_standby", 0L, false), (members[1].Role, members[1].LagBytes, members[1].IsLeader));
+            Assert.Null(members[2].LagBytes);
+            Assert.True(members[2].PendingRestart);
+        }
+
+        [Fact]
+        public void ParsesPrimaryAndReplicaStatus()
+        {
+            var primary = PatroniRestParser.ParseStatus(
+                "{\"state\": \"running\", \"postmaster_start_time\": \"2024-05-01 10:00:00.000+00:00\", \"role\": \"master\", \"server_version\": 150006, " +
+                "\"xlog\": {\"location\": 67108960}, \"timeline\": 3, \"dcs_last_seen\": 1714557600, \"database_system_identifier\": \"7364\", " +
+                "\"patroni\": {\"version\": \"3.0.2\", \"scope\": \"demo\"}}");
+            Assert.Equal(("running", "master", 150006L, 3L, 67108960L, "3.0.2", "demo", true),
+                (primary.State, primary.Role, primary.ServerVersion, primary.Timeline, primary.WalPosition, primary.PatroniVersion, primary.Scope, primary.IsPrimary));
+
+            var replica = PatroniRestParser.ParseStatus(
+                "{\"state\": \"running\", \"role\": \"replica\", \"server_version\": 150006, \"xlog\": {\"received_location\": 67108960, " +
+                "\"replayed_location\": 67108000, \"replayed_timestamp\": null, \"paused\": false}, \"timeline\": 3, \"pending_restart\": true, " +
+                "\"cluster_unlocked\": true, \"patroni\": {\"version\": \"3.0.2\", \"scope\": \"demo\"}}");
+            Assert.Equal((67108960L, 67108000L, false, true, true),
+                (replica.ReceivedPosition, replica.ReplayedPosition, replica.IsPrimary, replica.PendingRestart, replica.ClusterUnlocked));
+            Assert.Null(replica.WalPosition);
+        }
+    }
+}
