@@ -38,7 +38,10 @@ namespace HaPg.Components.Firewall
             var rules = new List<FirewallRule> { new FirewallRule(node.Name, Ssh, node.Port, new[] { Anywhere }) };
             if (node.HasRole(HaPgRole.Postgres))
             {
-                rules.Add(new FirewallRule(node.Name, Postgres, ports.Postgres, dbAndProxies));
+                // Clients may also connect directly, as pg_hba allows them (PgHba lists the client networks).
+                var postgresSources = dbAndProxies.Concat(inventory.ClientNetworks.Count > 0 ? ClientSources(inventory) : new List<string>())
+                    .Distinct().ToList();
+                rules.Add(new FirewallRule(node.Name, Postgres, ports.Postgres, postgresSources));
                 rules.Add(new FirewallRule(node.Name, PatroniRest, ports.PatroniRest, dbAndProxies));
             }
 
