@@ -104,7 +104,7 @@ namespace HaPg.Inventory
                 else if (names.TryGetValue(node.Name, out var first))
                 {
                     issues.Add(Error(InventoryErrorIds.DuplicateNodeName,
-                        $"{who}: the name is already used by the node at '{first.Address}'; node names must be unique (etcd and Patroni member names).", node, key + ".name"));
+                        $"{who}: the name is already used by node '{first.Name}' ({first.Address}); node names must be unique, they are the etcd and Patroni member names.", node, key + ".name"));
                 }
                 else
                 {
