@@ -10,6 +10,8 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('HaPg.Format.ps1xml')
     CmdletsToExport      = @(
+        'Export-HaPgInventory'
+        'Import-HaPgInventory'
         'New-HaPgInventory'
     )
     FunctionsToExport    = @()

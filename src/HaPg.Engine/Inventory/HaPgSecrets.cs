@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Security;
 
 namespace HaPg.Inventory
@@ -14,6 +16,32 @@ namespace HaPg.Inventory
         public SecureString? RestApiPassword { get; set; }
         public SecureString? HaproxyStatsPassword { get; set; }
 
+        /// <summary>Every password field, in a stable order, with its key in the secrets file.</summary>
+        internal static IReadOnlyList<SecretField> Fields { get; } = new[]
+        {
+            new SecretField(nameof(SuperuserPassword), "superuserPassword", s => s.SuperuserPassword, (s, v) => s.SuperuserPassword = v),
+            new SecretField(nameof(ReplicationPassword), "replicationPassword", s => s.ReplicationPassword, (s, v) => s.ReplicationPassword = v),
+            new SecretField(nameof(RewindPassword), "rewindPassword", s => s.RewindPassword, (s, v) => s.RewindPassword = v),
+            new SecretField(nameof(RestApiPassword), "restApiPassword", s => s.RestApiPassword, (s, v) => s.RestApiPassword = v),
+            new SecretField(nameof(HaproxyStatsPassword), "haproxyStatsPassword", s => s.HaproxyStatsPassword, (s, v) => s.HaproxyStatsPassword = v),
+        };
+
         public override string ToString() => "HaPgSecrets (redacted)";
+
+        internal sealed class SecretField
+        {
+            internal SecretField(string name, string key, Func<HaPgSecrets, SecureString?> get, Action<HaPgSecrets, SecureString> set)
+            {
+                Name = name;
+                Key = key;
+                Get = get;
+                Set = set;
+            }
+
+            internal string Name { get; }
+            internal string Key { get; }
+            internal Func<HaPgSecrets, SecureString?> Get { get; }
+            internal Action<HaPgSecrets, SecureString> Set { get; }
+        }
     }
 }

@@ -1,0 +1,53 @@
+namespace HaPg.Inventory
+{
+    /// <summary>
+    /// Every FullyQualifiedErrorId the inventory raises. Docs and tests use these strings; never rename one.
+    /// </summary>
+    public static class InventoryErrorIds
+    {
+        // Nodes
+        public const string NoNodes = "HaPg.Inventory.NoNodes";
+        public const string InvalidNodeName = "HaPg.Inventory.InvalidNodeName";
+        public const string DuplicateNodeName = "HaPg.Inventory.DuplicateNodeName";
+        public const string InvalidAddress = "HaPg.Inventory.InvalidAddress";
+        public const string DuplicateAddress = "HaPg.Inventory.DuplicateAddress";
+        public const string InvalidUser = "HaPg.Inventory.InvalidUser";
+        public const string InvalidHostKey = "HaPg.Inventory.InvalidHostKey";
+        public const string KeyFileNotFound = "HaPg.Inventory.KeyFileNotFound";
+        public const string NoSshCredential = "HaPg.Inventory.NoSshCredential";
+        public const string InvalidSudoMode = "HaPg.Inventory.InvalidSudoMode";
+        public const string SudoPasswordMissing = "HaPg.Inventory.SudoPasswordMissing";
+        public const string InvalidNodeInput = "HaPg.Inventory.InvalidNodeInput";
+
+        // Layout
+        public const string RolesRequired = "HaPg.Inventory.RolesRequired";
+        public const string NodeWithoutRole = "HaPg.Inventory.NodeWithoutRole";
+        public const string TooFewPostgresNodes = "HaPg.Inventory.TooFewPostgresNodes";
+        public const string NoEtcdMember = "HaPg.Inventory.NoEtcdMember";
+        public const string NoHaproxyNode = "HaPg.Inventory.NoHaproxyNode";
+
+        // Ports
+        public const string InvalidPort = "HaPg.Inventory.InvalidPort";
+        public const string PortConflict = "HaPg.Inventory.PortConflict";
+
+        // Cluster
+        public const string InvalidClusterName = "HaPg.Inventory.InvalidClusterName";
+        public const string InvalidNamespace = "HaPg.Inventory.InvalidNamespace";
+        public const string InvalidPostgresVersion = "HaPg.Inventory.InvalidPostgresVersion";
+        public const string InvalidClientNetwork = "HaPg.Inventory.InvalidClientNetwork";
+        public const string ClientNetworkTooBroad = "HaPg.Inventory.ClientNetworkTooBroad";
+
+        // Files
+        public const string YamlSyntax = "HaPg.Inventory.YamlSyntax";
+        public const string YamlUnknownKey = "HaPg.Inventory.YamlUnknownKey";
+        public const string YamlInvalidValue = "HaPg.Inventory.YamlInvalidValue";
+        public const string SecretsMismatch = "HaPg.Inventory.SecretsMismatch";
+        public const string FileExists = "HaPg.Inventory.FileExists";
+        public const string FileNotFound = "HaPg.Inventory.FileNotFound";
+
+        // Warnings (WriteWarning text only; the ids let tests tell them apart)
+        public const string EvenEtcdMembers = "HaPg.Inventory.EvenEtcdMembers";
+        public const string SingleEtcdMember = "HaPg.Inventory.SingleEtcdMember";
+        public const string LoopbackAddress = "HaPg.Inventory.LoopbackAddress";
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+
+namespace HaPg.Inventory
+{
+    /// <summary>
+    /// What New-HaPgInventory and Import-HaPgInventory do to an inventory before handing it on: resolve its
+    /// paths, apply the default layout, validate. Warnings go to the warning stream; the first error terminates
+    /// the cmdlet (its message lists the others), before any host is touched.
+    /// </summary>
+    public static class InventoryPreflight
+    {
+        public static void Run(PSCmdlet cmdlet, HaPgInventory inventory, Func<string, string> resolvePath, YamlSourceMap? source)
+        {
+            foreach (var node in inventory.Nodes.Where(n => !string.IsNullOrEmpty(n.KeyPath)))
+            {
+                node.KeyPath = resolvePath(node.KeyPath!);
+            }
+
+            if (!string.IsNullOrEmpty(inventory.KnownHostsPath))
+            {
+                inventory.KnownHostsPath = resolvePath(inventory.KnownHostsPath!);
+            }
+
+            if (DefaultLayout.TryApply(inventory))
+            {
+                foreach (var node in inventory.Nodes)
+                {
+                    cmdlet.WriteVerbose($"{node.Name}: no roles given; default layout for {inventory.Nodes.Count} nodes assigns {node.Roles}.");
+                }
+            }
+
+            var issues = InventoryValidator.Validate(inventory, File.Exists);
+            string Text(InventoryIssue issue) =>
+                source is not null && issue.Key is not null ? $"{issue.Message} ({source.Locate(issue.Key)})" : issue.Message;
+
+            foreach (var warning in issues.Where(i => i.IsWarning))
+            {
+                cmdlet.WriteWarning(Text(warning));
+            }
+
+            var errors = issues.Where(i => !i.IsWarning).ToList();
+            if (errors.Count > 0)
+            {
+                var message = Text(errors[0]);
+                if (errors.Count > 1)
+                {
+                    message += $" Also {errors.Count - 1} more problem(s): " + string.Join(" | ", errors.Skip(1).Select(e => $"[{e.ErrorId}] {Text(e)}"));
+                }
+
+                cmdlet.ThrowTerminatingError(new HaPgInventoryException(errors[0].ErrorId, message, errors[0].Category, errors[0].Target).ToErrorRecord());
+            }
+        }
+    }
+}

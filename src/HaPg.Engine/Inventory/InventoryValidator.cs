@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+
+namespace HaPg.Inventory
+{
+    /// <summary>
+    /// Checks an inventory before any host is touched. Pure: it reads the inventory and, through the
+    /// given delegate, whether key files exist. Returns every finding, errors and warnings, in a stable order.
+    /// </summary>
+    public static class InventoryValidator
+    {
+        public const int MinPostgresVersion = 12;
+        public const int MaxPostgresVersion = 99;
+
+        private static readonly Regex ClusterNamePattern = new Regex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant);
+        private static readonly Regex NodeNamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", RegexOptions.CultureInvariant);
+        private static readonly Regex NamespacePattern = new Regex("^(/[A-Za-z0-9_-]+)+/?$", RegexOptions.CultureInvariant);
+        private static readonly Regex UserPattern = new Regex("^[A-Za-z_][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant);
+        private static readonly Regex Base64Pattern = new Regex("^[A-Za-z0-9+/]{43}=?$", RegexOptions.CultureInvariant);
+
+        public static IReadOnlyList<InventoryIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
+        {
+            var issues = new List<InventoryIssue>();
+            CheckCluster(inventory, issues);
+            CheckNodes(inventory, fileExists, issues);
+            CheckLayout(inventory, issues);
+            CheckPorts(inventory, issues);
+            return issues;
+        }
+
+        /// <summary>How messages name a node: by name, or by position and address when it has none.</summary>
+        public static string Describe(HaPgInventory inventory, HaPgNode node)
+        {
+            if (!string.IsNullOrEmpty(node.Name))
+            {
+                return $"Node '{node.Name}'";
+            }
+
+            return $"Node #{inventory.Nodes.IndexOf(node) + 1} (address '{node.Address}')";
+        }
+
+        private static void CheckCluster(HaPgInventory inventory, List<InventoryIssue> issues)
+        {
+            if (inventory.ClusterName is null || !ClusterNamePattern.IsMatch(inventory.ClusterName))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidClusterName,
+                    $"Cluster name '{inventory.ClusterName}' is not valid: it becomes the Patroni scope and part of etcd keys and file names, " +
+                    "so use 1 to 63 letters, digits, '-' or '_', starting with a letter.", inventory.ClusterName, "clusterName"));
+            }
+
+            if (inventory.Namespace is null || !NamespacePattern.IsMatch(inventory.Namespace))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidNamespace,
+                    $"Namespace '{inventory.Namespace}' is not valid: use an etcd key prefix such as '/service/' (segments of letters, digits, '-' or '_').",
+                    inventory.Namespace, "namespace"));
+            }
+
+            if (inventory.PostgresVersion is int version && (version < MinPostgresVersion || version > MaxPostgresVersion))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidPostgresVersion,
+                    $"PostgreSQL major version {version} is not supported: use {MinPostgresVersion} or later (for example 15 or 16), or leave it empty for the distribution's default.",
+                    version, "postgresVersion"));
+            }
+
+            for (var i = 0; i < inventory.ClientNetworks.Count; i++)
+            {
+                var network = inventory.ClientNetworks[i];
+                var key = $"clientNetworks[{i}]";
+                if (!NetworkSyntax.TryParseCidr(network, out _, out var prefix, out var reason))
+                {
+                    issues.Add(Error(InventoryErrorIds.InvalidClientNetwork, $"Client network '{network}' is not a valid CIDR network: {reason}.", network, key));
+                }
+                else if (prefix == 0)
+                {
+                    issues.Add(Error(InventoryErrorIds.ClientNetworkTooBroad,
+                        $"Client network '{network}' opens PostgreSQL and HAProxy to every address; list the networks your clients are in.", network, key));
+                }
+            }
+        }
+
+        private static void CheckNodes(HaPgInventory inventory, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        {
+            if (inventory.Nodes.Count == 0)
+            {
+                issues.Add(Error(InventoryErrorIds.NoNodes, $"Inventory '{inventory.ClusterName}' has no nodes.", inventory.ClusterName, "nodes"));
+                return;
+            }
+
+            var names = new Dictionary<string, HaPgNode>(StringComparer.OrdinalIgnoreCase);
+            var addresses = new Dictionary<string, HaPgNode>(StringComparer.Ordinal);
+            for (var i = 0; i < inventory.Nodes.Count; i++)
+            {
+                var node = inventory.Nodes[i];
+                var who = Describe(inventory, node);
+                var key = $"nodes[{i}]";
+                if (node.Name is null || !NodeNamePattern.IsMatch(node.Name))
+                {
+                    issues.Add(Error(InventoryErrorIds.InvalidNodeName,
+                        $"{who}: name '{node.Name}' is not valid: use 1 to 63 letters, digits, '.', '-' or '_', starting with a letter or digit.", node, key + ".name"));
+                }
+                else if (names.TryGetValue(node.Name, out var first))
+                {
+                    issues.Add(Error(InventoryErrorIds.DuplicateNodeName,
+                        $"{who}: the name is already used by node '{first.Name}' ({first.Address}); node names must be unique, they are the etcd and Patroni member names.", node, key + ".name"));
+                }
+                else
+                {
+                    names.Add(node.Name, node);
+                }
+
+                if (!NetworkSyntax.IsValidAddress(node.Address))
+                {
+                    issues.Add(Error(InventoryErrorIds.InvalidAddress,
+                        $"{who}: address '{node.Address}' is not a valid host name or IP address.", node, key + ".address"));
+                }
+                else
+                {
+                    var normalized = NetworkSyntax.Normalize(node.Address);
+                    if (addresses.TryGetValue(normalized, out var other))
+                    {
+                        issues.Add(Error(InventoryErrorIds.DuplicateAddress,
+                            $"{who}: address '{node.Address}' is already used by node '{other.Name}'; each node needs its own address.", node, key + ".address"));
+                    }
+                    else
+                    {
+                        addresses.Add(normalized, node);
+                    }
+
+                    if (NetworkSyntax.IsLoopback(node.Address))
+                    {
+                        issues.Add(Warning(InventoryErrorIds.LoopbackAddress,
+                            $"{who}: address '{node.Address}' is loopback; Patroni and etcd advertise it to the other nodes, which cannot reach it.", node, key + ".address"));
+                    }
+                }
+
+                if (node.Port < 1 || node.Port > 65535)
+                {
+                    issues.Add(Error(InventoryErrorIds.InvalidPort, $"{who}: SSH port {node.Port} is not a TCP port (1-65535).", node, key + ".port"));
+                }
+
+                CheckAccess(inventory, node, who, key, fileExists, issues);
+            }
+        }
+
+        private static void CheckAccess(HaPgInventory inventory, HaPgNode node, string who, string key, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        {
+            if (node.User is null || !UserPattern.IsMatch(node.User))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidUser, $"{who}: SSH user '{node.User}' is not a valid user name.", node, key + ".user"));
+            }
+
+            if (node.HostKeySha256 is string hostKey && !IsSha256Fingerprint(hostKey))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidHostKey,
+                    $"{who}: host key '{hostKey}' is not a SHA256 fingerprint (43 base64 characters, optionally prefixed 'SHA256:', as ssh-keygen -lf prints).",
+                    node, key + ".hostKeySha256"));
+            }
+
+            if (!string.IsNullOrEmpty(node.KeyPath))
+            {
+                if (!fileExists(node.KeyPath!))
+                {
+                    issues.Add(new InventoryIssue(InventoryErrorIds.KeyFileNotFound, $"{who}: SSH key file '{node.KeyPath}' does not exist.",
+                        ErrorCategory.ObjectNotFound, node, key + ".keyPath"));
+                }
+            }
+            else if (inventory.Credential is null)
+            {
+                issues.Add(Error(InventoryErrorIds.NoSshCredential,
+                    $"{who}: no SSH key file and no -Credential; give the node a key path, or a credential with the SSH password.", node, key + ".keyPath"));
+            }
+
+            var sudo = inventory.SudoFor(node);
+            if (sudo == SudoMode.None && node.User != "root")
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidSudoMode,
+                    $"{who}: sudo mode None needs the SSH user to be root, but it is '{node.User}'; use Passwordless or Password.", node, key + ".sudo"));
+            }
+            else if (sudo == SudoMode.Password && inventory.SudoPassword is null)
+            {
+                issues.Add(Error(InventoryErrorIds.SudoPasswordMissing,
+                    $"{who}: sudo mode is Password but no -SudoPassword was given.", node, key + ".sudo"));
+            }
+        }
+
+        private static void CheckLayout(HaPgInventory inventory, List<InventoryIssue> issues)
+        {
+            if (inventory.Nodes.Count == 0)
+            {
+                return;
+            }
+
+            var roleless = inventory.Nodes.Where(n => n.Roles == HaPgRole.None).ToList();
+            if (roleless.Count == inventory.Nodes.Count)
+            {
+                issues.Add(Error(InventoryErrorIds.RolesRequired,
+                    $"No node has a role, and {inventory.Nodes.Count} nodes have no default layout (3 nodes: all roles on each; 4: etcd on the Postgres nodes; 5: the classic layout); " +
+                    "give each node -Role Postgres, Etcd and/or Haproxy.", inventory.ClusterName, "nodes"));
+                return;
+            }
+
+            foreach (var node in roleless)
+            {
+                issues.Add(Error(InventoryErrorIds.NodeWithoutRole,
+                    $"{Describe(inventory, node)} has no role; give it Postgres, Etcd and/or Haproxy, or remove it.", node, $"nodes[{inventory.Nodes.IndexOf(node)}].roles"));
+            }
+
+            var postgres = Names(inventory, HaPgRole.Postgres);
+            if (postgres.Count < 2)
+            {
+                issues.Add(Error(InventoryErrorIds.TooFewPostgresNodes,
+                    $"Inventory '{inventory.ClusterName}' has {postgres.Count} Postgres node(s) ({List(postgres)}); high availability needs at least 2.",
+                    inventory.ClusterName, "nodes"));
+            }
+
+            var etcd = Names(inventory, HaPgRole.Etcd);
+            if (etcd.Count == 0)
+            {
+                issues.Add(Error(InventoryErrorIds.NoEtcdMember, $"Inventory '{inventory.ClusterName}' has no Etcd node; Patroni needs an etcd member.",
+                    inventory.ClusterName, "nodes"));
+            }
+            else if (etcd.Count == 1)
+            {
+                issues.Add(Warning(InventoryErrorIds.SingleEtcdMember,
+                    $"etcd has a single member ({etcd[0]}): if it fails, Patroni loses its consensus store. Three members survive one failure.",
+                    inventory.ClusterName, "nodes"));
+            }
+            else if (etcd.Count % 2 == 0)
+            {
+                issues.Add(Warning(InventoryErrorIds.EvenEtcdMembers,
+                    $"etcd has an even number of members ({List(etcd)}): {etcd.Count} members tolerate no more failures than {etcd.Count - 1}. Use an odd number.",
+                    inventory.ClusterName, "nodes"));
+            }
+
+            if (Names(inventory, HaPgRole.Haproxy).Count == 0)
+            {
+                issues.Add(Error(InventoryErrorIds.NoHaproxyNode, $"Inventory '{inventory.ClusterName}' has no Haproxy node; clients connect through HAProxy.",
+                    inventory.ClusterName, "nodes"));
+            }
+        }
+
+        private static void CheckPorts(HaPgInventory inventory, List<InventoryIssue> issues)
+        {
+            var ports = inventory.Ports ?? new HaPgPorts();
+            foreach (var service in Services(ports, HaPgRole.Postgres | HaPgRole.Etcd | HaPgRole.Haproxy))
+            {
+                if (service.Port < 1 || service.Port > 65535)
+                {
+                    issues.Add(Error(InventoryErrorIds.InvalidPort, $"The {service.Name} port {service.Port} is not a TCP port (1-65535).", service.Port, "ports." + service.Key));
+                }
+            }
+
+            for (var i = 0; i < inventory.Nodes.Count; i++)
+            {
+                var node = inventory.Nodes[i];
+                var services = new List<(string Name, string Key, int Port)> { ("SSH", "port", node.Port) };
+                services.AddRange(Services(ports, node.Roles));
+                foreach (var clash in services.GroupBy(s => s.Port).Where(g => g.Count() > 1))
+                {
+                    var both = string.Join(" and ", clash.Select(s => s.Name));
+                    issues.Add(Error(InventoryErrorIds.PortConflict,
+                        $"{Describe(inventory, node)}: {both} would all listen on port {clash.Key}; give them different ports.",
+                        node, clash.Any(s => s.Key == "port") ? $"nodes[{i}].port" : "ports." + clash.Last().Key));
+                }
+            }
+        }
+
+        private static IEnumerable<(string Name, string Key, int Port)> Services(HaPgPorts ports, HaPgRole roles)
+        {
+            if ((roles & HaPgRole.Postgres) != 0)
+            {
+                yield return ("PostgreSQL", "postgres", ports.Postgres);
+                yield return ("Patroni REST API", "patroniRest", ports.PatroniRest);
+            }
+
+            if ((roles & HaPgRole.Etcd) != 0)
+            {
+                yield return ("etcd client", "etcdClient", ports.EtcdClient);
+                yield return ("etcd peer", "etcdPeer", ports.EtcdPeer);
+            }
+
+            if ((roles & HaPgRole.Haproxy) != 0)
+            {
+                yield return ("HAProxy primary", "haproxyPrimary", ports.HaproxyPrimary);
+                yield return ("HAProxy replica", "haproxyReplica", ports.HaproxyReplica);
+                yield return ("HAProxy stats", "haproxyStats", ports.HaproxyStats);
+            }
+        }
+
+        private static bool IsSha256Fingerprint(string text)
+        {
+            var body = text.StartsWith("SHA256:", StringComparison.Ordinal) ? text.Substring(7) : text;
+            return Base64Pattern.IsMatch(body) && Convert.FromBase64String(body.TrimEnd('=') + "=").Length == 32;
+        }
+
+        private static List<string> Names(HaPgInventory inventory, HaPgRole role) => inventory.NodesWithRole(role).Select(n => n.Name).ToList();
+
+        private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+
+        private static InventoryIssue Error(string id, string message, object? target, string key) =>
+            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key);
+
+        private static InventoryIssue Warning(string id, string message, object? target, string key) =>
+            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key, isWarning: true);
+    }
+}

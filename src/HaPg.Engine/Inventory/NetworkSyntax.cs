@@ -1,0 +1,101 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace HaPg.Inventory
+{
+    /// <summary>Strict syntax checks for host names, IP addresses and CIDR networks.</summary>
+    public static class NetworkSyntax
+    {
+        private static readonly Regex Ipv4 = new Regex(
+            @"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+            RegexOptions.CultureInvariant);
+
+        private static readonly Regex HostName = new Regex(
+            @"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+            RegexOptions.CultureInvariant);
+
+        /// <summary>A dotted-quad IPv4 address, or an IPv6 address without a zone.</summary>
+        public static bool TryParseIp(string? text, out IPAddress address)
+        {
+            address = IPAddress.None;
+            if (string.IsNullOrEmpty(text))
+            {
+                return false;
+            }
+
+            if (Ipv4.IsMatch(text))
+            {
+                address = IPAddress.Parse(text);
+                return true;
+            }
+
+            return text!.IndexOf(':') >= 0 && text.IndexOf('%') < 0
+                && IPAddress.TryParse(text, out address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        /// <summary>An IP address, or an RFC 1123 host name whose last label is not all digits (so 10.0.0.300 fails).</summary>
+        public static bool IsValidAddress(string? text)
+        {
+            if (TryParseIp(text, out _))
+            {
+                return true;
+            }
+
+            if (text is null || !HostName.IsMatch(text))
+            {
+                return false;
+            }
+
+            var lastLabel = text.Substring(text.LastIndexOf('.') + 1);
+            return !Regex.IsMatch(lastLabel, "^[0-9]+$");
+        }
+
+        /// <summary>The form two spellings of one address share: canonical IP text, or the lower-case host name.</summary>
+        public static string Normalize(string address) =>
+            TryParseIp(address, out var ip) ? ip.ToString() : address.ToLowerInvariant();
+
+        public static bool IsLoopback(string address) =>
+            TryParseIp(address, out var ip) ? IPAddress.IsLoopback(ip)
+                : string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Parses <c>address/prefix</c>. Fails with a reason when malformed or when host bits are set.</summary>
+        public static bool TryParseCidr(string? text, out IPAddress network, out int prefix, out string reason)
+        {
+            network = IPAddress.None;
+            prefix = -1;
+            var parts = (text ?? string.Empty).Split('/');
+            if (parts.Length != 2 || !TryParseIp(parts[0], out network))
+            {
+                reason = "it is not of the form address/prefix (a single host is address/32 or address/128)";
+                return false;
+            }
+
+            var bits = network.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            if (!Regex.IsMatch(parts[1], "^[0-9]{1,3}$") || (prefix = int.Parse(parts[1])) > bits)
+            {
+                reason = $"the prefix length must be 0 to {bits}";
+                return false;
+            }
+
+            var bytes = network.GetAddressBytes();
+            var masked = (byte[])bytes.Clone();
+            for (var i = 0; i < masked.Length; i++)
+            {
+                var keep = Math.Max(0, Math.Min(8, prefix - (i * 8)));
+                masked[i] &= (byte)(0xFF << (8 - keep));
+            }
+
+            var networkAddress = new IPAddress(masked);
+            if (!networkAddress.Equals(network))
+            {
+                reason = $"host bits are set; did you mean {networkAddress}/{prefix}?";
+                return false;
+            }
+
+            reason = string.Empty;
+            return true;
+        }
+    }
+}

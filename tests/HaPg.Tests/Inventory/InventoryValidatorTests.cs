@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HaPg.Inventory;
+using Xunit;
+
+namespace HaPg.Tests.Inventory
+{
+    public sealed class InventoryValidatorTests
+    {
+        private const string Key = "/keys/id_ed25519";
+        private const HaPgRole All = HaPgRole.Postgres | HaPgRole.Etcd | HaPgRole.Haproxy;
+
+        internal static HaPgInventory Valid() => new HaPgInventory
+        {
+            ClusterName = "pg",
+            ClientNetworks = new List<string> { "10.0.0.0/24", "fd00::/64" },
+            Nodes = Enumerable.Range(1, 3).Select(i => new HaPgNode { Name = $"node-{i}", Address = $"10.0.0.1{i}", KeyPath = Key, Roles = All }).ToList(),
+        };
+
+        private static IReadOnlyList<InventoryIssue> Check(HaPgInventory inventory) => InventoryValidator.Validate(inventory, p => p == Key);
+
+        private static InventoryIssue SingleError(HaPgInventory inventory) => Assert.Single(Check(inventory), i => !i.IsWarning);
+
+        [Fact]
+        public void ValidInventoryHasNoIssues() => Assert.Empty(Check(Valid()));
+
+        public static IEnumerable<object[]> BadInputs()
+        {
+            object[] Case(string id, string mentions, Action<HaPgInventory> change) => new object[] { id, mentions, change };
+            yield return Case(InventoryErrorIds.DuplicateNodeName, "node-1", i => i.Nodes[1].Name = "NODE-1");
+            yield return Case(InventoryErrorIds.DuplicateAddress, "node-2", i => i.Nodes[1].Address = "10.0.0.11");
+            yield return Case(InventoryErrorIds.InvalidAddress, "node-2", i => i.Nodes[1].Address = "10.0.0.300");
+            yield return Case(InventoryErrorIds.InvalidAddress, "node-2", i => i.Nodes[1].Address = "bad_host");
+            yield return Case(InventoryErrorIds.InvalidAddress, "node-2", i => i.Nodes[1].Address = "");
+            yield return Case(InventoryErrorIds.InvalidNodeName, "10.0.0.12", i => i.Nodes[1].Name = "");
+            yield return Case(InventoryErrorIds.InvalidNodeName, "node 2", i => i.Nodes[1].Name = "node 2");
+            yield return Case(InventoryErrorIds.InvalidPort, "node-2", i => i.Nodes[1].Port = 0);
+            yield return Case(InventoryErrorIds.InvalidPort, "70000", i => i.Ports.HaproxyStats = 70000);
+            yield return Case(InventoryErrorIds.TooFewPostgresNodes, "node-1", i => { i.Nodes[1].Roles = HaPgRole.Etcd; i.Nodes[2].Roles = HaPgRole.Etcd; });
+            yield return Case(InventoryErrorIds.NoEtcdMember, "pg", i => i.Nodes.ForEach(n => n.Roles &= ~HaPgRole.Etcd));
+            yield return Case(InventoryErrorIds.NoHaproxyNode, "pg", i => i.Nodes.ForEach(n => n.Roles &= ~HaPgRole.Haproxy));
+            yield return Case(InventoryErrorIds.PortConflict, "5000", i =>
+            {
+                i.Nodes[1].Roles = i.Nodes[2].Roles = HaPgRole.Postgres | HaPgRole.Etcd;
+                i.Ports.Postgres = 5000;
+            });
+            yield return Case(InventoryErrorIds.PortConflict, "SSH", i => i.Nodes[0].Port = 2379);
+            yield return Case(InventoryErrorIds.NodeWithoutRole, "node-3", i => i.Nodes[2].Roles = HaPgRole.None);
+            yield return Case(InventoryErrorIds.InvalidClusterName, "pg cluster", i => i.ClusterName = "pg cluster");
+            yield return Case(InventoryErrorIds.InvalidClusterName, "1pg", i => i.ClusterName = "1pg");
+            yield return Case(InventoryErrorIds.InvalidNamespace, "service", i => i.Namespace = "service");
+            yield return Case(InventoryErrorIds.InvalidPostgresVersion, "9", i => i.PostgresVersion = 9);
+            yield return Case(InventoryErrorIds.InvalidClientNetwork, "10.0.0.5/24", i => i.ClientNetworks.Add("10.0.0.5/24"));
+            yield return Case(InventoryErrorIds.InvalidClientNetwork, "10.0.0.0/33", i => i.ClientNetworks.Add("10.0.0.0/33"));
+            yield return Case(InventoryErrorIds.InvalidClientNetwork, "10.0.0.1", i => i.ClientNetworks.Add("10.0.0.1"));
+            yield return Case(InventoryErrorIds.ClientNetworkTooBroad, "0.0.0.0/0", i => i.ClientNetworks.Add("0.0.0.0/0"));
+            yield return Case(InventoryErrorIds.InvalidUser, "node-1", i => i.Nodes[0].User = "bad user");
+            yield return Case(InventoryErrorIds.InvalidHostKey, "node-1", i => i.Nodes[0].HostKeySha256 = "SHA256:tooshort");
+            yield return Case(InventoryErrorIds.KeyFileNotFound, "/keys/missing", i => i.Nodes[0].KeyPath = "/keys/missing");
+            yield return Case(InventoryErrorIds.NoSshCredential, "node-1", i => i.Nodes[0].KeyPath = null);
+            yield return Case(InventoryErrorIds.InvalidSudoMode, "debian", i => { i.Nodes[0].User = "debian"; i.Nodes[0].Sudo = SudoMode.None; });
+            yield return Case(InventoryErrorIds.SudoPasswordMissing, "node-1", i => i.Nodes[0].Sudo = SudoMode.Password);
+        }
+
+        [Theory]
+        [MemberData(nameof(BadInputs))]
+        public void EachBadInputHasItsOwnError(string id, string mentions, Action<HaPgInventory> change)
+        {
+            var inventory = Valid();
+            change(inventory);
+            var error = SingleError(inventory);
+            Assert.Equal(id, error.ErrorId);
+            Assert.Contains(mentions, error.Message);
+            Assert.NotNull(error.Target);
+            Assert.NotNull(error.Key);
+        }
+
+        [Fact]
+        public void NodeErrorsTargetTheNode()
+        {
+            var inventory = Valid();
+            inventory.Nodes[1].Address = "10.0.0.300";
+            Assert.Same(inventory.Nodes[1], SingleError(inventory).Target);
+            Assert.Equal("nodes[1].address", SingleError(inventory).Key);
+        }
+
+        [Fact]
+        public void PortConflictNamesNodeServicesAndPort()
+        {
+            var inventory = Valid();
+            inventory.Ports.PatroniRest = 7000;
+            var errors = Check(inventory).Where(i => !i.IsWarning).ToList();
+            Assert.Equal(3, errors.Count);
+            Assert.All(errors, e => Assert.Equal(InventoryErrorIds.PortConflict, e.ErrorId));
+            Assert.Equal("Node 'node-1': Patroni REST API and HAProxy stats would all listen on port 7000; give them different ports.", errors[0].Message);
+        }
+
+        [Fact]
+        public void PortsOnlyConflictOnTheSameNode()
+        {
+            var inventory = Valid();
+            inventory.Nodes[0].Roles = HaPgRole.Postgres | HaPgRole.Etcd;
+            inventory.Nodes[1].Roles = HaPgRole.Postgres | HaPgRole.Etcd;
+            inventory.Nodes[2].Roles = HaPgRole.Etcd | HaPgRole.Haproxy;
+            inventory.Ports.HaproxyPrimary = 5432;
+            Assert.Empty(Check(inventory));
+        }
+
+        [Fact]
+        public void EvenEtcdMembersIsAWarningNamingTheMembers()
+        {
+            var inventory = Valid();
+            inventory.Nodes[2].Roles = HaPgRole.Haproxy;
+            var issue = Assert.Single(Check(inventory));
+            Assert.True(issue.IsWarning);
+            Assert.Equal(InventoryErrorIds.EvenEtcdMembers, issue.ErrorId);
+            Assert.Contains("node-1, node-2", issue.Message);
+        }
+
+        [Fact]
+        public void LoopbackAddressIsAWarning()
+        {
+            var inventory = Valid();
+            inventory.Nodes[0].Address = "127.0.0.1";
+            var issue = Assert.Single(Check(inventory));
+            Assert.True(issue.IsWarning);
+            Assert.Equal(InventoryErrorIds.LoopbackAddress, issue.ErrorId);
+        }
+
+        [Fact]
+        public void AllErrorsAreReportedInNodeOrder()
+        {
+            var inventory = Valid();
+            inventory.Nodes[0].Address = "not valid";
+            inventory.Nodes[2].Name = "node-2";
+            var ids = Check(inventory).Select(i => i.ErrorId).ToArray();
+            Assert.Equal(new[] { InventoryErrorIds.InvalidAddress, InventoryErrorIds.DuplicateNodeName }, ids);
+        }
+
+        [Fact]
+        public void NoNodesIsOneError()
+        {
+            var inventory = Valid();
+            inventory.Nodes.Clear();
+            Assert.Equal(InventoryErrorIds.NoNodes, SingleError(inventory).ErrorId);
+        }
+
+        [Fact]
+        public void CredentialReplacesKeyFiles()
+        {
+            var inventory = Valid();
+            inventory.Nodes.ForEach(n => n.KeyPath = null);
+            inventory.Credential = new System.Management.Automation.PSCredential("root", "secret".ToSecureString());
+            Assert.Empty(Check(inventory));
+        }
+
+        [Theory]
+        [InlineData("10.0.0.1", true)]
+        [InlineData("fd00::1", true)]
+        [InlineData("db-1.example.com", true)]
+        [InlineData("node1", true)]
+        [InlineData("10.0.0.256", false)]
+        [InlineData("10.0.0", false)]
+        [InlineData("010.0.0.1", false)]
+        [InlineData("-node", false)]
+        [InlineData("fe80::1%eth0", false)]
+        [InlineData("a..b", false)]
+        public void AddressSyntaxIsStrict(string address, bool valid) => Assert.Equal(valid, NetworkSyntax.IsValidAddress(address));
+
+        [Theory]
+        [InlineData(5, new[] { HaPgRole.Postgres, HaPgRole.Postgres, HaPgRole.Postgres, HaPgRole.Etcd, HaPgRole.Haproxy })]
+        [InlineData(3, new[] { All, All, All })]
+        [InlineData(4, new[] { HaPgRole.Postgres | HaPgRole.Etcd, HaPgRole.Postgres | HaPgRole.Etcd, HaPgRole.Postgres | HaPgRole.Etcd, HaPgRole.Haproxy })]
+        public void DefaultLayoutByNodeCount(int count, HaPgRole[] expected)
+        {
+            var inventory = new HaPgInventory { Nodes = Enumerable.Range(1, count).Select(i => new HaPgNode { Name = $"n{i}" }).ToList() };
+            Assert.True(DefaultLayout.TryApply(inventory));
+            Assert.Equal(expected, inventory.Nodes.Select(n => n.Roles));
+        }
+
+        [Fact]
+        public void DefaultLayoutLeavesExplicitRolesAndOtherCountsAlone()
+        {
+            var six = new HaPgInventory { Nodes = Enumerable.Range(1, 6).Select(i => new HaPgNode { Name = $"n{i}", Address = $"10.0.0.{i}", KeyPath = Key }).ToList() };
+            Assert.False(DefaultLayout.TryApply(six));
+            Assert.Equal(InventoryErrorIds.RolesRequired, SingleError(six).ErrorId);
+
+            var partial = Valid();
+            partial.Nodes[0].Roles = HaPgRole.None;
+            Assert.False(DefaultLayout.TryApply(partial));
+            Assert.Equal(HaPgRole.None, partial.Nodes[0].Roles);
+        }
+    }
+}
