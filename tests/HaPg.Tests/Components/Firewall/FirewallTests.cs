@@ -20,7 +20,8 @@ namespace HaPg.Tests.Components.Firewall
             Assert.Equal(2222, rules[0].Port);
             Assert.True(rules[0].FromAnywhere);
             var withProxy = DbNodes.Append("10.0.0.20/32");
-            Assert.Equal(withProxy, rules.Single(r => r.Service == "postgres").Sources);
+            // Clients may reach PostgreSQL directly, as pg_hba admits them; Patroni's REST API stays cluster-only.
+            Assert.Equal(withProxy.Append("192.168.50.0/24"), rules.Single(r => r.Service == "postgres").Sources);
             Assert.Equal(withProxy, rules.Single(r => r.Port == 8008).Sources);
             Assert.Equal(DbNodes, rules.Single(r => r.Port == 2379).Sources);
             Assert.Equal(DbNodes, rules.Single(r => r.Port == 2380).Sources);
@@ -77,7 +78,8 @@ namespace HaPg.Tests.Components.Firewall
             var lines = text.Split('\n').Select(l => l.Trim()).ToList();
             var ssh = lines.IndexOf("tcp dport 22 accept comment \"ssh\"");
             Assert.True(ssh > 0 && ssh < lines.FindIndex(l => l.Contains("drop")));
-            var pgAccept = lines.IndexOf("ip saddr { 10.0.0.11/32, 10.0.0.12/32, 10.0.0.13/32 } tcp dport 5432 accept comment \"postgres\"");
+            var pgAccept = lines.IndexOf("ip saddr { 10.0.0.11/32, 10.0.0.12/32, 10.0.0.13/32, 192.168.50.0/24 } tcp dport 5432 accept comment \"postgres\"");
+            Assert.Contains("ip6 saddr { fd00:1::/64 } tcp dport 5432 accept comment \"postgres\"", lines);
             var pgDrop = lines.IndexOf("tcp dport 5432 drop comment \"postgres\"");
             Assert.True(pgAccept > 0 && pgDrop > pgAccept);
             Assert.Contains("ip6 saddr { fd00:1::/64 } tcp dport 5000 accept comment \"haproxy-primary\"", lines);
@@ -95,7 +97,8 @@ namespace HaPg.Tests.Components.Firewall
             Assert.Contains("ufw allow proto tcp from 10.0.0.12/32 to any port 2380 comment 'hapg etcd-peer'", commands);
             Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 7000 comment 'hapg haproxy-stats'", commands);
             Assert.DoesNotContain(commands, c => c.Contains("deny"));
-            Assert.Equal(1 + 3 + 3 + 3 + 3 + 1 + 1 + 1, commands.Count);
+            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 5432 comment 'hapg postgres'", commands);
+            Assert.Equal(1 + 4 + 3 + 3 + 3 + 1 + 1 + 1, commands.Count);
         }
 
         [Fact]
