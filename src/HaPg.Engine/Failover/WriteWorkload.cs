@@ -16,7 +16,7 @@ namespace HaPg.Failover
     /// <c>hapg_failover_probe(run_id text, id bigint, written_at timestamptz default clock_timestamp(),
     /// timeline text default the current WAL timeline, primary key (run_id, id))</c>.
     /// </remarks>
-    public sealed class WriteWorkload : IDisposable
+    public sealed class WriteWorkload
     {
         public const string TableName = "hapg_failover_probe";
 
@@ -32,7 +32,9 @@ namespace HaPg.Failover
         private const string ReadBackSql = "SELECT id FROM " + TableName + " WHERE run_id = $1 ORDER BY id";
         private const string DropTableSql = "DROP TABLE IF EXISTS " + TableName;
 
-        private readonly NpgsqlDataSource dataSource;
+        // Npgsql's netstandard2.0 NpgsqlDataSource derives from its own DbDataSource polyfill, which does not exist
+        // in its net8.0 build: plain NpgsqlConnection works with whichever build the host loads.
+        private readonly string connectionString;
         private readonly FailoverClock clock;
         private readonly FailoverEventLog? events;
         private readonly object gate = new object();
@@ -64,7 +66,7 @@ namespace HaPg.Failover
                 // On timeout do not wait for the server to confirm the cancel (it may be frozen): drop the connection.
                 CancellationTimeout = -1,
             };
-            dataSource = NpgsqlDataSource.Create(builder);
+            connectionString = builder.ConnectionString;
         }
 
         public PostgresTarget Target { get; }
@@ -98,7 +100,7 @@ namespace HaPg.Failover
 
         public async Task CreateTableAsync(CancellationToken cancellationToken)
         {
-            using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = new NpgsqlCommand(CreateTableSql, connection);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -116,7 +118,7 @@ namespace HaPg.Failover
         /// <summary>The ids of this run that the database holds now, ascending.</summary>
         public async Task<IReadOnlyList<long>> ReadBackAsync(CancellationToken cancellationToken)
         {
-            using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = new NpgsqlCommand(ReadBackSql, connection) { Parameters = { new NpgsqlParameter { Value = RunId } } };
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var ids = new List<long>();
@@ -130,12 +132,10 @@ namespace HaPg.Failover
 
         public async Task DropTableAsync(CancellationToken cancellationToken)
         {
-            using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = new NpgsqlCommand(DropTableSql, connection);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        public void Dispose() => dataSource.Dispose();
 
         private async Task InsertLoopAsync(CancellationToken stop)
         {
@@ -193,7 +193,7 @@ namespace HaPg.Failover
             {
                 try
                 {
-                    connection = await dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+                    connection = await OpenAsync(timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -219,6 +219,21 @@ namespace HaPg.Failover
                 var attempt = new WriteAttempt(id, start, clock.Now, outcome, Describe(e));
                 connection.Dispose();
                 return (attempt, null);
+            }
+        }
+
+        private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
             }
         }
 
