@@ -11,6 +11,7 @@
     FormatsToProcess     = @('HaPg.Format.ps1xml')
     CmdletsToExport      = @(
         'New-HaPgInventory'
+        'Test-HaPgConnection'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
