@@ -24,19 +24,34 @@ namespace HaPg.Remote
             "is not allowed to execute", "a terminal is required", "no password was provided", "may not run sudo",
         };
 
-        internal static string Build(string text, SudoMode mode)
+        /// <summary>
+        /// The exec line. <paramref name="tag"/> becomes the script's $0, so <see cref="KillByTag"/> can find it;
+        /// exec makes sudo (or sh) the session's process, which receives SSH's signal.
+        /// </summary>
+        internal static string Build(string text, SudoMode mode, string tag)
         {
             switch (mode)
             {
                 case SudoMode.Passwordless:
-                    return "sudo -n -- sh -c " + ShellQuote.Quote(text);
+                    return $"exec sudo -n -- sh -c {ShellQuote.Quote(text)} {tag}";
                 case SudoMode.Password:
                     // -k: always ask, so the password line is always consumed by sudo when one is required.
-                    return "sudo -k -S -p '' -- sh -c " + ShellQuote.Quote(Preamble + text);
+                    return $"exec sudo -k -S -p '' -- sh -c {ShellQuote.Quote(Preamble + text)} {tag}";
                 default:
-                    return "sh -c " + ShellQuote.Quote(text);
+                    return $"exec sh -c {ShellQuote.Quote(text)} {tag}";
             }
         }
+
+        /// <summary>A fresh tag: hapg- and 12 hex digits.</summary>
+        internal static string NewTag() => "hapg-" + Guid.NewGuid().ToString("N").Substring(0, 12);
+
+        /// <summary>
+        /// Stops a cancelled command and everything it started: TERM to the process group of the sh that
+        /// carries the tag. ("hapg[-]" matches the tag but not this command's own command line.)
+        /// </summary>
+        internal static string KillByTag(string tag) =>
+            $"for p in $(pgrep -f -- 'hapg[-]{tag.Substring(5)}'); do g=$(ps -o pgid= -p \"$p\" | tr -d ' '); " +
+            "[ -n \"$g\" ] && kill -TERM \"-$g\" 2>/dev/null; done; true";
 
         internal static byte[] Stdin(string? stdin, SudoMode mode, string? sudoPassword)
         {

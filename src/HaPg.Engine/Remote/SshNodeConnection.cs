@@ -116,8 +116,8 @@ namespace HaPg.Remote
         }
 
         /// <summary>
-        /// Runs the command. Cancelling the token or reaching RemoteCommand.Timeout signals the remote
-        /// process (TERM) and throws (OperationCanceledException, or HaPg.Ssh.Timeout). A refused sudo throws
+        /// Runs the command. Cancelling the token or reaching RemoteCommand.Timeout stops the remote
+        /// command and its children (TERM) and throws (OperationCanceledException, or HaPg.Ssh.Timeout). A refused sudo throws
         /// HaPg.Ssh.SudoRefused; any other exit code is returned, not thrown.
         /// </summary>
         public async Task<RemoteCommandResult> ExecuteAsync(RemoteCommand command, CancellationToken cancellationToken)
@@ -127,36 +127,45 @@ namespace HaPg.Remote
             var stopwatch = Stopwatch.StartNew();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(command.Timeout);
-            using var ssh = client.CreateCommand(RemoteCommandLine.Build(command.Text, mode));
+            var tag = RemoteCommandLine.NewTag();
+            SshCommand? ssh = null;
             Task<string> stdout, stderr;
+            int? exitCode;
             try
             {
-                var execution = ssh.ExecuteAsync(timeout.Token);
+                ssh = client.CreateCommand(RemoteCommandLine.Build(command.Text, mode, tag));
+                var execution = ssh.ExecuteAsync(CancellationToken.None);
                 stdout = Pump(ssh.OutputStream, redact, command.LogStdout ? command.OutputLine : null);
                 stderr = Pump(ssh.ExtendedOutputStream, redact, command.OutputLine);
-                using (var input = ssh.CreateInputStream())
+                await WriteStdinAsync(ssh, RemoteCommandLine.Stdin(command.Stdin, mode, sudoPassword)).ConfigureAwait(false);
+                if (await Task.WhenAny(execution, WhenCancelled(timeout.Token)).ConfigureAwait(false) != execution)
                 {
-                    var bytes = RemoteCommandLine.Stdin(command.Stdin, mode, sudoPassword);
-                    await input.WriteAsync(bytes, 0, bytes.Length, timeout.Token).ConfigureAwait(false);
+                    // Kill first: SSH's own signal would end only the session's process and orphan its children.
+                    await StopRemoteAsync(tag, command.Sudo).ConfigureAwait(false);
+                    ssh.CancelAsync(forceKill: false, millisecondsTimeout: 1000);
+                    _ = execution.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new HaPgRemoteException(RemoteErrorId.Timeout, ErrorCategory.OperationTimeout, Node,
+                        $"{Node.Name}: the command did not finish within {command.Timeout.TotalSeconds:0}s and was stopped: {redact.Redact(FirstLine(command.Text))}");
                 }
 
                 await execution.ConfigureAwait(false);
                 await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new HaPgRemoteException(RemoteErrorId.Timeout, ErrorCategory.OperationTimeout, Node,
-                    $"{Node.Name}: the command did not finish within {command.Timeout.TotalSeconds:0}s and was stopped: {redact.Redact(command.Text)}");
+                exitCode = ssh.ExitStatus;
             }
             catch (Exception ex) when (ex is SshException || ex is SocketException || ex is ObjectDisposedException)
             {
                 throw new HaPgRemoteException(RemoteErrorId.Unreachable, ErrorCategory.ConnectionError, Node,
                     $"{Node.Name}: the connection failed while running a command: {redact.Redact(ex.Message)}", ex);
             }
+            finally
+            {
+                ssh?.Dispose();
+            }
 
             var result = new RemoteCommandResult
             {
-                ExitCode = ssh.ExitStatus,
+                ExitCode = exitCode,
                 Stdout = stdout.Result,
                 Stderr = stderr.Result,
                 Duration = stopwatch.Elapsed,
@@ -169,6 +178,42 @@ namespace HaPg.Remote
             }
 
             return result;
+        }
+
+        // A command that exits without reading its stdin closes the channel first; that is not an error.
+        private static async Task WriteStdinAsync(SshCommand ssh, byte[] bytes)
+        {
+            try
+            {
+                using var input = ssh.CreateInputStream();
+                await input.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SshException || ex is ObjectDisposedException || ex is IOException || ex is InvalidOperationException)
+            {
+            }
+        }
+
+        private static Task WhenCancelled(CancellationToken token)
+        {
+            var cancelled = new TaskCompletionSource<bool>();
+            token.Register(() => cancelled.TrySetResult(true));
+            return cancelled.Task;
+        }
+
+        private static string FirstLine(string text) => text.Trim().Split('\n')[0];
+
+        // Stops the command's whole process group (see RemoteCommandLine.KillByTag). Best effort.
+        private async Task StopRemoteAsync(string tag, bool sudo)
+        {
+            try
+            {
+                await ExecuteAsync(new RemoteCommand(RemoteCommandLine.KillByTag(tag)) { Sudo = sudo, Timeout = TimeSpan.FromSeconds(15) }, CancellationToken.None)
+                    .ConfigureAwait(false);
+            }
+            catch (HaPgRemoteException)
+            {
+                // The connection may be gone, and with it the command.
+            }
         }
 
         /// <summary>The last lines of a command's output, for error messages.</summary>
