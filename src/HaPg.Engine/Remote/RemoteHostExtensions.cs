@@ -71,7 +71,7 @@ namespace HaPg.Remote
         /// <summary>
         /// Writes a file atomically: the content goes (on stdin, umask 077) to a temp file in the same
         /// directory, which gets its owner and mode, is checked by <paramref name="validateCommand"/> if
-        /// given ({0} = the temp file's path, e.g. "haproxy -c -f {0}"), then replaces the file with mv -f.
+        /// given ({0} = the temp file's path, e.g. "haproxy -c -f {0}"; other braces are left alone), then replaces the file with mv -f.
         /// On any failure the temp file is removed and HaPg.Remote.CommandFailed is thrown.
         /// </summary>
         public static Task WriteFileAsync(this IRemoteHost host, string path, string content, string mode, string owner, string group,
@@ -87,7 +87,7 @@ namespace HaPg.Remote
                 .Append($"chmod {ShellQuote.Quote(NormalizeMode(mode))} -- \"$tmp\"\n");
             if (!string.IsNullOrWhiteSpace(validateCommand))
             {
-                script.Append(string.Format(CultureInfo.InvariantCulture, validateCommand!, "\"$tmp\"")).Append('\n');
+                script.Append(validateCommand!.Replace("{0}", "\"$tmp\"")).Append('\n');
             }
 
             script.Append("mv -f -- \"$tmp\" \"$target\"\n");
