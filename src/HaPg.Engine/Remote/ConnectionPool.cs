@@ -101,17 +101,6 @@ namespace HaPg.Remote
             return await pending.ConfigureAwait(false);
         }
 
-        internal int OpenCount
-        {
-            get
-            {
-                lock (hosts)
-                {
-                    return hosts.Count;
-                }
-            }
-        }
-
         private void Close()
         {
             List<Task<IRemoteHost>> open;
