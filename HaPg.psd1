@@ -13,6 +13,7 @@
         'Export-HaPgInventory'
         'Import-HaPgInventory'
         'New-HaPgInventory'
+        'Test-HaPgConnection'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

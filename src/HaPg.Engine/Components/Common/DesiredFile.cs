@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaPg.Remote;
 
 namespace HaPg.Components.Common
 {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using HaPg.Components.Common;
+using HaPg.Remote;
 
 namespace HaPg.Components.Postgres
 {

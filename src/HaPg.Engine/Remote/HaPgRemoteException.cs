@@ -1,0 +1,60 @@
+using System;
+using System.Management.Automation;
+using HaPg.Inventory;
+
+namespace HaPg.Remote
+{
+    /// <summary>A failure on one node, with the stable error id and category its ErrorRecord carries.</summary>
+    public sealed class HaPgRemoteException : Exception
+    {
+        public HaPgRemoteException(string errorId, ErrorCategory category, HaPgNode node, string message, Exception? innerException = null)
+            : base(message, innerException)
+        {
+            ErrorId = errorId;
+            Category = category;
+            Node = node;
+        }
+
+        /// <summary>HaPg.&lt;Area&gt;.&lt;What&gt;, see <see cref="RemoteErrorId"/>.</summary>
+        public string ErrorId { get; }
+
+        public ErrorCategory Category { get; }
+
+        /// <summary>The failing node; the ErrorRecord's target.</summary>
+        public HaPgNode Node { get; }
+
+        public string NodeName => Node.Name;
+
+        /// <summary>An ErrorRecord for WriteError or ThrowTerminatingError, targeting the node.</summary>
+        public ErrorRecord ToErrorRecord() => new ErrorRecord(this, ErrorId, Category, Node);
+    }
+
+    /// <summary>The error ids of the transport, the remote helpers and Test-HaPgConnection.</summary>
+    public static class RemoteErrorId
+    {
+        /// <summary>Connection refused, no route, name not resolved, or the connection dropped.</summary>
+        public const string Unreachable = "HaPg.Ssh.Unreachable";
+
+        /// <summary>Connecting or a command took longer than its timeout.</summary>
+        public const string Timeout = "HaPg.Ssh.Timeout";
+
+        public const string AuthenticationFailed = "HaPg.Ssh.AuthenticationFailed";
+        public const string HostKeyUnknown = "HaPg.Ssh.HostKeyUnknown";
+        public const string HostKeyMismatch = "HaPg.Ssh.HostKeyMismatch";
+        public const string HostKeyRevoked = "HaPg.Ssh.HostKeyRevoked";
+        public const string SudoRefused = "HaPg.Ssh.SudoRefused";
+
+        /// <summary>A remote command exited non-zero (or died from a signal).</summary>
+        public const string CommandFailed = "HaPg.Remote.CommandFailed";
+
+        /// <summary>Any other exception escaping a node's work.</summary>
+        public const string NodeFailed = "HaPg.Remote.NodeFailed";
+
+        public const string UnsupportedOs = "HaPg.Connection.UnsupportedOs";
+        public const string NoSystemd = "HaPg.Connection.NoSystemd";
+        public const string AptFailed = "HaPg.Connection.AptFailed";
+
+        /// <summary>-Node names a node the inventory does not have.</summary>
+        public const string UnknownNode = "HaPg.Inventory.UnknownNode";
+    }
+}

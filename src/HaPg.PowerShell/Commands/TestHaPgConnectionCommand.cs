@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using HaPg.Execution;
+using HaPg.Inventory;
+using HaPg.Results;
+
+namespace HaPg.PowerShell.Commands
+{
+    /// <summary>Connects to each node over SSH, checks sudo, and reports the facts HaPg depends on.</summary>
+    /// <remarks>
+    /// <para>For each node, in parallel: connects and authenticates (checking the host key against known_hosts and
+    /// the node's pinned HostKeySha256), runs 'true' under sudo, and reads the OS and its version, whether systemd is
+    /// PID 1, the free space on /, whether apt works, and the installed versions of PostgreSQL, Patroni, etcd and HAProxy.
+    /// Nothing on the node is changed.</para>
+    /// <para>It writes one HaPgConnectionResult per node, even when the node fails. Each problem is also a
+    /// non-terminating error that names the node: HaPg.Ssh.Unreachable, HaPg.Ssh.Timeout, HaPg.Ssh.AuthenticationFailed,
+    /// HaPg.Ssh.HostKeyUnknown, HaPg.Ssh.HostKeyMismatch, HaPg.Ssh.SudoRefused, HaPg.Connection.UnsupportedOs (not Debian
+    /// or Ubuntu), HaPg.Connection.NoSystemd and HaPg.Connection.AptFailed.</para>
+    /// <para>A host key that known_hosts does not know is refused unless -AcceptHostKey or -Force is given; then it is
+    /// trusted and appended to known_hosts (the inventory's KnownHostsPath, else ~/.ssh/known_hosts). A host key that
+    /// CHANGED is always refused. Connections stay open for the next HaPg cmdlets of the same pipeline.</para>
+    /// </remarks>
+    /// <example>
+    /// <code>$inventory | Test-HaPgConnection -AcceptHostKey</code>
+    /// <para>Tests every node, trusting and recording host keys seen for the first time.</para>
+    /// </example>
+    /// <example>
+    /// <code>Test-HaPgConnection -Inventory $inventory -Node pg1, pg2 -Verbose</code>
+    /// <para>Tests two nodes and shows each remote command and its output, prefixed by the node name, with passwords masked.</para>
+    /// </example>
+    [Cmdlet(VerbsDiagnostic.Test, "HaPgConnection")]
+    [OutputType(typeof(HaPgConnectionResult))]
+    public sealed class TestHaPgConnectionCommand : PSCmdlet, IDisposable
+    {
+        private NodeRunner? runner;
+
+        /// <summary>The inventory whose nodes to test.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public HaPgInventory Inventory { get; set; } = null!;
+
+        /// <summary>Tests only the nodes with these names. Default: every node of the inventory.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Node { get; set; }
+
+        /// <summary>Trusts a host key that known_hosts does not know yet, and records it there. A changed key is still refused.</summary>
+        [Parameter]
+        public SwitchParameter AcceptHostKey { get; set; }
+
+        /// <summary>Same as -AcceptHostKey for host keys seen for the first time.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>How many nodes to test at the same time.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 5;
+
+        protected override void ProcessRecord()
+        {
+            var nodes = NodeRunner.SelectNodes(this, Inventory, Node);
+            runner ??= new NodeRunner(this);
+            runner.ConnectOptions.AcceptUnknownHostKey = AcceptHostKey || Force;
+            runner.Run(Inventory, nodes, ThrottleLimit, "Testing connections", ConnectionTest.TestAsync);
+        }
+
+        protected override void StopProcessing() => runner?.Stop();
+
+        public void Dispose() => runner?.Dispose();
+    }
+}

@@ -1,0 +1,60 @@
+# Test-HaPgConnection from the built module against a throwaway sshd (tests/fixtures/test-sshd.sh; needs root).
+BeforeAll {
+    Import-Module $env:HAPG_MODULE_MANIFEST -Force
+    $script:dir = Join-Path ([IO.Path]::GetTempPath()) "hapg-pester-sshd-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $fixture = Join-Path $PSScriptRoot '../fixtures/test-sshd.sh'
+    $values = @{}
+    bash $fixture start $script:dir $port | ForEach-Object { $k, $v = $_ -split '=', 2; $values[$k] = $v }
+    if ($LASTEXITCODE -ne 0) { throw "test sshd did not start" }
+    $script:password = Get-Content -Raw $values.PASSWORD_FILE
+    $script:hostKeyFingerprint = (ssh-keygen -lf $values.HOST_KEY_PUB).Split(' ')[1]
+    $secure = ConvertTo-SecureString $script:password -AsPlainText -Force
+
+    $script:inventory = New-HaPgInventory -ClusterName pester
+    $script:inventory.KnownHostsPath = Join-Path $script:dir 'pester_known_hosts'
+    $script:inventory.SudoPassword = $secure
+    $script:inventory.Credential = [pscredential]::new($values.USER, $secure)
+    # The engine lives in its own load context, so its types are not resolvable by name here.
+    $node = $script:inventory.Nodes.GetType().GetGenericArguments()[0]::new()
+    $node.Name = 'pg-a'; $node.Address = '127.0.0.1'; $node.Port = [int]$values.PORT; $node.User = $values.USER
+    $script:inventory.Nodes.Add($node)
+}
+
+AfterAll {
+    bash (Join-Path $PSScriptRoot '../fixtures/test-sshd.sh') stop $script:dir
+}
+
+Describe 'Test-HaPgConnection' {
+    It 'refuses an unknown host key, naming the node and the fingerprint' {
+        $result = $script:inventory | Test-HaPgConnection -ErrorVariable err -ErrorAction SilentlyContinue
+        $result.Reachable | Should -BeFalse
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'HaPg.Ssh.HostKeyUnknown*'
+        $err[0].TargetObject.Name | Should -Be 'pg-a'
+        "$($err[0])" | Should -BeLike "*pg-a*$($script:hostKeyFingerprint)*"
+    }
+
+    It 'connects with -AcceptHostKey, reads the facts and never prints the password' {
+        $out = $script:inventory | Test-HaPgConnection -AcceptHostKey -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1 3>&1
+        $result = $out | Where-Object { $_.PSObject.TypeNames -contains 'HaPg.Results.HaPgConnectionResult' }
+        $result.Reachable | Should -BeTrue
+        $result.SudoOk | Should -BeTrue
+        $result.Os | Should -BeIn 'debian', 'ubuntu'
+        $result.HostKeySha256 | Should -Be $script:hostKeyFingerprint
+        $verbose = $out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose | Should -Not -BeNullOrEmpty
+        $verbose.Message | ForEach-Object { $_ | Should -BeLike '`[pg-a`] *' }
+        ($out | Out-String) + ($err | Out-String) | Should -Not -BeLike "*$($script:password)*"
+        if ((Get-Content /proc/1/comm) -ne 'systemd') {
+            $err.FullyQualifiedErrorId | Should -Contain 'HaPg.Connection.NoSystemd,HaPg.PowerShell.Commands.TestHaPgConnectionCommand'
+        }
+        (Get-Content $script:inventory.KnownHostsPath) | Should -HaveCount 1
+    }
+
+    It 'formats the result as a table within 120 columns' {
+        $text = $script:inventory | Test-HaPgConnection -ErrorAction SilentlyContinue | Format-Table | Out-String -Width 120
+        $text | Should -BeLike '*pg-a*True*'
+        ($text -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+    }
+}
