@@ -12,14 +12,13 @@ BeforeAll {
     $script:hostKeyFingerprint = (ssh-keygen -lf $values.HOST_KEY_PUB).Split(' ')[1]
     $secure = ConvertTo-SecureString $script:password -AsPlainText -Force
 
-    $script:inventory = New-HaPgInventory -ClusterName pester
-    $script:inventory.KnownHostsPath = Join-Path $script:dir 'pester_known_hosts'
-    $script:inventory.SudoPassword = $secure
-    $script:inventory.Credential = [pscredential]::new($values.USER, $secure)
-    # The engine lives in its own load context, so its types are not resolvable by name here.
-    $node = $script:inventory.Nodes.GetType().GetGenericArguments()[0]::new()
-    $node.Name = 'pg-a'; $node.Address = '127.0.0.1'; $node.Port = [int]$values.PORT; $node.User = $values.USER
-    $script:inventory.Nodes.Add($node)
+    # A valid cluster needs three nodes; only pg-a (the throwaway sshd) is ever contacted, through -Node.
+    $credential = [pscredential]::new($values.USER, $secure)
+    $nodes = 'pg-a', 'pg-b', 'pg-c' | ForEach-Object -Begin { $i = 0 } -Process {
+        $i++; @{ Name = $_; Address = "127.0.0.$i"; Port = [int]$values.PORT; User = $values.USER }
+    }
+    $script:inventory = New-HaPgInventory -ClusterName pester -Node $nodes -Credential $credential -SudoPassword $secure `
+        -KnownHostsPath (Join-Path $script:dir 'pester_known_hosts') -WarningAction SilentlyContinue
 }
 
 AfterAll {
@@ -28,7 +27,7 @@ AfterAll {
 
 Describe 'Test-HaPgConnection' {
     It 'refuses an unknown host key, naming the node and the fingerprint' {
-        $result = $script:inventory | Test-HaPgConnection -ErrorVariable err -ErrorAction SilentlyContinue
+        $result = $script:inventory | Test-HaPgConnection -Node pg-a -ErrorVariable err -ErrorAction SilentlyContinue
         $result.Reachable | Should -BeFalse
         $err[0].FullyQualifiedErrorId | Should -BeLike 'HaPg.Ssh.HostKeyUnknown*'
         $err[0].TargetObject.Name | Should -Be 'pg-a'
@@ -36,7 +35,7 @@ Describe 'Test-HaPgConnection' {
     }
 
     It 'connects with -AcceptHostKey, reads the facts and never prints the password' {
-        $out = $script:inventory | Test-HaPgConnection -AcceptHostKey -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1 3>&1
+        $out = $script:inventory | Test-HaPgConnection -Node pg-a -AcceptHostKey -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1 3>&1
         $result = $out | Where-Object { $_.PSObject.TypeNames -contains 'HaPg.Results.HaPgConnectionResult' }
         $result.Reachable | Should -BeTrue
         $result.SudoOk | Should -BeTrue
@@ -53,7 +52,7 @@ Describe 'Test-HaPgConnection' {
     }
 
     It 'formats the result as a table within 120 columns' {
-        $text = $script:inventory | Test-HaPgConnection -ErrorAction SilentlyContinue | Format-Table | Out-String -Width 120
+        $text = $script:inventory | Test-HaPgConnection -Node pg-a -ErrorAction SilentlyContinue | Format-Table | Out-String -Width 120
         $text | Should -BeLike '*pg-a*True*'
         ($text -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
     }
