@@ -11,8 +11,16 @@
     FormatsToProcess     = @('HaPg.Format.ps1xml')
     CmdletsToExport      = @(
         'Export-HaPgInventory'
+        'Get-HaPgCluster'
+        'Get-HaPgFirewallRule'
         'Import-HaPgInventory'
+        'Install-HaPgEtcd'
+        'Install-HaPgHaproxy'
+        'Install-HaPgPatroni'
         'New-HaPgInventory'
+        'Set-HaPgFirewall'
+        'Set-HaPgPatroniConfig'
+        'Test-HaPgCluster'
         'Test-HaPgConnection'
     )
     FunctionsToExport    = @()

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using HaPg.Execution;
 using HaPg.Inventory;
+using HaPg.Results;
 using HaPg.Steps;
 
 namespace HaPg.PowerShell
@@ -13,8 +16,9 @@ namespace HaPg.PowerShell
     /// it collects the inventories it is given (directly, or by property name from the previous cmdlet's
     /// results), runs once per inventory when its input ends, cancels remote work on Ctrl+C, and releases
     /// the pipeline's pooled connections when disposed.
-    /// Cmdlets deriving from it must not declare fields of Engine value types (enums, structs): PowerShell
-    /// loads those while scanning the module, before the dependency resolver is registered.
+    /// Public types of this assembly must not declare fields of Engine value types (enums, structs) nor generic
+    /// constraints on Engine types: PowerShell loads those while scanning the module, before the dependency
+    /// resolver is registered, and the import fails (the fresh-import meta-test catches it).
     /// </summary>
     public abstract class NodeCmdlet : PSCmdlet, IDisposable
     {
@@ -60,13 +64,66 @@ namespace HaPg.PowerShell
         {
             foreach (var inventory in inventories)
             {
-                if (Runner.StopIfUpstreamFailed(inventory))
+                // Under -WhatIf the plan is still shown after an upstream what-if; a real run stops.
+                if (!IsWhatIf && Runner.StopIfUpstreamFailed(inventory))
                 {
                     continue;
                 }
 
                 Process(inventory);
             }
+        }
+
+        /// <summary>The name results carry in their Step property, e.g. "Install-HaPgEtcd".</summary>
+        protected string CommandName => MyInvocation.MyCommand.Name;
+
+        protected bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+                ? LanguagePrimitives.IsTrue(value)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>
+        /// Shows every plan to ShouldProcess, runs the approved ones in parallel (one reused connection per node),
+        /// and writes one result per node as it finishes. <paramref name="complete"/> fills the cmdlet-specific
+        /// part of the result after the node's steps ran. Under -WhatIf, writes a WhatIf result per node and
+        /// records in the pipeline that nothing was done, so later cmdlets without -WhatIf do not build on it.
+        /// </summary>
+        /// <remarks>Not generic on purpose: a constraint on an Engine type would load HaPg.Engine during PowerShell's import scan.</remarks>
+        protected IReadOnlyList<HaPgResult> RunPlans(HaPgInventory inventory, IReadOnlyList<NodePlan> plans, string activity,
+            Func<NodeContext, IReadOnlyList<StepOutcome>, Task<HaPgResult>> complete, HaPgRole role, Func<HaPgResult> whatIfResult)
+        {
+            var approved = Approve(plans, activity);
+            foreach (var skipped in plans.Where(p => !approved.Contains(p)))
+            {
+                var result = whatIfResult();
+                result.Status = HaPgStatus.WhatIf;
+                Stamp(result, inventory, skipped.Node, role, TimeSpan.Zero);
+                result.Messages.AddRange(skipped.Describe());
+                Runner.RecordNotDone(inventory, skipped.Node.Name, activity);
+                WriteObject(result);
+            }
+
+            var byNode = approved.ToDictionary(p => p.Node.Name, StringComparer.OrdinalIgnoreCase);
+            return Runner.Run(inventory, approved.Select(p => p.Node).ToList(), ThrottleLimit, activity, async context =>
+            {
+                var clock = Stopwatch.StartNew();
+                var steps = new StepContext(context.Host, context.CancellationToken, context.WriteVerbose);
+                var outcomes = await byNode[context.Node.Name].RunAsync(steps, context.SetStatus).ConfigureAwait(false);
+                var result = await complete(context, outcomes).ConfigureAwait(false);
+                result.Changed |= outcomes.Any(o => o.Changed);
+                result.Messages.InsertRange(0, outcomes.Where(o => o.Changed).Select(o => o.ToString()));
+                Stamp(result, inventory, context.Node, role, clock.Elapsed);
+                return result;
+            });
+        }
+
+        private void Stamp(HaPgResult result, HaPgInventory inventory, HaPgNode node, HaPgRole role, TimeSpan duration)
+        {
+            result.Node = node.Name;
+            result.Role = role == HaPgRole.None ? node.Roles.ToString() : role.ToString();
+            result.Step = CommandName;
+            result.Duration = duration;
+            result.Inventory = inventory;
         }
 
         /// <summary>Does the cmdlet's work for one inventory.</summary>

@@ -66,10 +66,10 @@ namespace HaPg.Execution
         /// WriteObject as its node finishes; verbose lines as "[node] ..."; a progress bar titled
         /// <paramref name="activity"/>. A node's exception becomes a non-terminating error targeting the
         /// node (HaPgRemoteException keeps its id and category) and the other nodes go on.
-        /// Returns the results of the nodes that succeeded.
+        /// Returns the results of the nodes that succeeded; with <paramref name="writeResults"/> false they are only returned.
         /// </summary>
         public IReadOnlyList<TResult> Run<TResult>(HaPgInventory inventory, IReadOnlyCollection<HaPgNode> nodes, int throttleLimit, string activity,
-            Func<NodeContext, Task<TResult>> work)
+            Func<NodeContext, Task<TResult>> work, bool writeResults = true)
         {
             var pool = PoolFor(inventory);
             var redactor = Redactor.For(inventory);
@@ -106,7 +106,10 @@ namespace HaPg.Execution
                     if (result is not null)
                     {
                         results.Enqueue(result);
-                        queue.Add(() => cmdlet.WriteObject(result));
+                        if (writeResults)
+                        {
+                            queue.Add(() => cmdlet.WriteObject(result));
+                        }
                     }
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -175,6 +178,10 @@ namespace HaPg.Execution
                 ErrorCategory.OperationStopped, inventory));
             return true;
         }
+
+        /// <summary>Notes that <paramref name="activity"/> did not run on the node (-WhatIf, or declined), for later cmdlets.</summary>
+        public void RecordNotDone(HaPgInventory inventory, string node, string activity) =>
+            PoolFor(inventory).RecordFailure(node, activity + " (not run)");
 
         /// <summary>Cancels every node's work and in-flight remote command. Call from StopProcessing.</summary>
         public void Stop() => stopping.Cancel();

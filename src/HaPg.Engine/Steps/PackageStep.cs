@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using HaPg.Components.Common;
 using HaPg.Remote;
 
 namespace HaPg.Steps
@@ -12,20 +13,44 @@ namespace HaPg.Steps
         private const string AptGet =
             "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold";
 
+        private readonly Func<OsRelease, IReadOnlyList<string>>? selectForOs;
+
         public PackageStep(params string[] packages)
             : base("install " + string.Join(" ", packages)) => Packages = packages;
 
+        /// <summary>Packages whose names depend on the distro; <paramref name="describedAs"/> says which, for -WhatIf.</summary>
+        public PackageStep(string name, string describedAs, Func<OsRelease, IReadOnlyList<string>> selectForOs)
+            : base(name)
+        {
+            Packages = Array.Empty<string>();
+            DescribedAs = describedAs;
+            this.selectForOs = selectForOs;
+        }
+
         public IReadOnlyList<string> Packages { get; }
+
+        public string? DescribedAs { get; }
 
         public override IEnumerable<string> Describe()
         {
-            yield return $"check: {QueryCommand(Packages)}";
-            yield return $"run:   {InstallCommand(Packages)}";
+            var packages = DescribedAs ?? string.Join(" ", Packages);
+            yield return $"check: dpkg-query -W {packages}";
+            yield return $"run:   {AptGet} install --no-install-recommends {packages}   (only the missing ones)";
         }
 
         public override async Task<StepOutcome> ApplyAsync(StepContext context)
         {
-            var missing = await FindMissingAsync(context).ConfigureAwait(false);
+            var packages = Packages;
+            if (selectForOs is not null)
+            {
+                var osRelease = await context.Host.RunAsync(new RemoteCommand(OsRelease.ReadCommand) { Sudo = false }, context.CancellationToken, Name)
+                    .ConfigureAwait(false);
+                packages = selectForOs(OsRelease.Parse(osRelease.Stdout));
+            }
+
+            var query = await context.Host.ExecuteAsync(new RemoteCommand(QueryCommand(packages)) { Sudo = false }, context.CancellationToken)
+                .ConfigureAwait(false);
+            var missing = ParseMissing(packages, query.Stdout);
             if (missing.Count == 0)
             {
                 return StepOutcome.Unchanged(Name);
@@ -36,7 +61,7 @@ namespace HaPg.Steps
             if (!install.Succeeded)
             {
                 // A stale or empty package index is the usual cause: refresh it once and retry.
-                context.Verbose("package index looks stale; running apt-get update");
+                context.Verbose("apt-get install failed; refreshing the package index and retrying");
                 await context.Host.RunAsync(new RemoteCommand(AptGet + " update"), context.CancellationToken, Name).ConfigureAwait(false);
                 await context.Host.RunAsync(new RemoteCommand(InstallCommand(missing)), context.CancellationToken, Name).ConfigureAwait(false);
             }
@@ -56,17 +81,10 @@ namespace HaPg.Steps
             return wanted.Where(p => !installed.Contains(p)).ToList();
         }
 
-        private async Task<IReadOnlyList<string>> FindMissingAsync(StepContext context)
-        {
-            var query = await context.Host.ExecuteAsync(new RemoteCommand(QueryCommand(Packages)) { Sudo = false }, context.CancellationToken)
-                .ConfigureAwait(false);
-            return ParseMissing(Packages, query.Stdout);
-        }
-
         private static string QueryCommand(IEnumerable<string> packages) =>
-            "dpkg-query -W -f '${db:Status-Abbrev} ${Package}\\n' " + string.Join(" ", packages) + " 2>/dev/null || true";
+            "dpkg-query -W -f '${db:Status-Abbrev} ${Package}\\n' " + ShellQuote.Join(packages) + " 2>/dev/null || true";
 
         private static string InstallCommand(IEnumerable<string> packages) =>
-            AptGet + " install --no-install-recommends " + string.Join(" ", packages);
+            AptGet + " install --no-install-recommends " + ShellQuote.Join(packages);
     }
 }

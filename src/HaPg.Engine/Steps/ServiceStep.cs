@@ -11,11 +11,13 @@ namespace HaPg.Steps
     /// </summary>
     public sealed class ServiceStep : NodeStep
     {
-        public ServiceStep(string unit, IEnumerable<string>? restartWhenChanged = null, bool reloadInsteadOfRestart = false, bool noBlock = false)
+        public ServiceStep(string unit, IEnumerable<string>? restartWhenChanged = null, bool reloadInsteadOfRestart = false, bool noBlock = false,
+            IEnumerable<string>? unitFilesChanged = null)
             : base((reloadInsteadOfRestart ? "reload " : "start ") + unit)
         {
             Unit = unit;
             RestartWhenChanged = restartWhenChanged?.ToList() ?? new List<string>();
+            UnitFileSteps = unitFilesChanged?.ToList() ?? new List<string>();
             ReloadInsteadOfRestart = reloadInsteadOfRestart;
             NoBlock = noBlock;
         }
@@ -27,6 +29,9 @@ namespace HaPg.Steps
 
         public bool ReloadInsteadOfRestart { get; }
 
+        /// <summary>Names of earlier steps that write unit files: when one changed, systemd re-reads them first.</summary>
+        public IReadOnlyList<string> UnitFileSteps { get; }
+
         /// <summary>Do not wait for the unit to report ready (etcd's first member waits for quorum).</summary>
         public bool NoBlock { get; }
 
@@ -36,6 +41,11 @@ namespace HaPg.Steps
         {
             yield return $"check: systemctl is-enabled {Unit}; systemctl is-active {Unit}";
             yield return $"run:   systemctl enable {Unit}; systemctl {Flags}start {Unit}";
+            if (UnitFileSteps.Count > 0)
+            {
+                yield return $"run:   systemctl daemon-reload   (only if {string.Join(", ", UnitFileSteps)} changed)";
+            }
+
             if (RestartWhenChanged.Count > 0)
             {
                 yield return $"run:   systemctl {Flags}{(ReloadInsteadOfRestart ? "reload" : "restart")} {Unit}   (only if {string.Join(", ", RestartWhenChanged)} changed)";
@@ -46,6 +56,11 @@ namespace HaPg.Steps
         {
             var ct = context.CancellationToken;
             var unit = ShellQuote.Quote(Unit);
+            if (context.AnyChanged(UnitFileSteps))
+            {
+                await context.Host.RunAsync(new RemoteCommand("systemctl daemon-reload"), ct, Name).ConfigureAwait(false);
+            }
+
             var enabled = await context.Host.ExecuteAsync(new RemoteCommand($"systemctl is-enabled {unit}") { Sudo = false }, ct).ConfigureAwait(false);
             var active = await context.Host.ExecuteAsync(new RemoteCommand($"systemctl is-active {unit}") { Sudo = false }, ct).ConfigureAwait(false);
             var actions = new List<string>();
@@ -62,7 +77,7 @@ namespace HaPg.Steps
                 await context.Host.RunAsync(new RemoteCommand($"systemctl {Flags}start {unit}"), ct, Name).ConfigureAwait(false);
                 actions.Add("started");
             }
-            else if (context.AnyChanged(RestartWhenChanged))
+            else if (context.AnyChanged(RestartWhenChanged.Concat(UnitFileSteps)))
             {
                 var verb = ReloadInsteadOfRestart ? "reload" : "restart";
                 await context.Host.RunAsync(new RemoteCommand($"systemctl {Flags}{verb} {unit}"), ct, Name).ConfigureAwait(false);

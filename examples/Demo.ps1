@@ -1,0 +1,49 @@
+<#
+.SYNOPSIS
+    The README's second command: builds a local lab, builds the cluster through the HaPg pipeline,
+    runs the failover test, and prints the results. Needs root and systemd-nspawn (Debian 12).
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    [string] $LabName = 'hapgdemo'
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'Continue'
+Import-Module $ModuleManifest -Force
+Import-Module (Join-Path $PSScriptRoot '../tests/lab/HaPgLab.psd1') -Force
+
+function Write-Section([string] $Title) { Write-Host "`n=== $Title" -ForegroundColor Cyan }
+$clock = [Diagnostics.Stopwatch]::StartNew()
+
+Write-Section "1. Lab: five Debian 12 machines (systemd-nspawn), each with its own address and sshd"
+$lab = New-HaPgLab -Name $LabName -NodeCount 5
+$lab | Format-Table Name, Address, User, HostKeySha256 -AutoSize | Out-Host
+
+Write-Section "2. Cluster: firewall, etcd, Patroni + PostgreSQL, HAProxy (the recipe's layout)"
+$inventory = $lab | New-HaPgInventory -ClusterName demo -KnownHostsPath $lab[0].KnownHostsPath -ClientNetwork $lab[0].Subnet
+$inventory |
+    Set-HaPgFirewall |
+    Install-HaPgEtcd |
+    Install-HaPgPatroni |
+    Set-HaPgPatroniConfig |
+    Install-HaPgHaproxy |
+    Format-Table -AutoSize | Out-Host
+
+Write-Section "3. Get-HaPgCluster"
+$inventory | Get-HaPgCluster | Format-Table -AutoSize | Out-Host
+
+Write-Section "4. Test-HaPgCluster"
+$checks = $inventory | Test-HaPgCluster
+$checks | Format-Table -AutoSize | Out-Host
+
+if (Get-Command Test-HaPgFailover -Module HaPg -ErrorAction SilentlyContinue) {
+    Write-Section "5. Test-HaPgFailover -Scenario StopPatroni,Crash"
+    $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false | Format-Table -AutoSize | Out-Host
+    Write-Section "6. Get-HaPgCluster after failover"
+    $inventory | Get-HaPgCluster | Format-Table -AutoSize | Out-Host
+}
+
+Write-Host ("`nDemo finished in {0:N0} s. The lab is still running; remove it with:" -f $clock.Elapsed.TotalSeconds)
+Write-Host "  dotnet pwsh -c 'Import-Module ./tests/lab/HaPgLab.psd1; Remove-HaPgLab -Name $LabName'"
+if ($checks | Where-Object { -not $_.Passed }) { exit 1 }

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using HaPg.Components.Etcd;
+using HaPg.Components.Haproxy;
+using HaPg.Components.Patroni;
+
+namespace HaPg.Components.Cluster
+{
+    /// <summary>What one read of the whole cluster saw: Patroni's members, each HAProxy's servers, etcd, and per-node facts.</summary>
+    public sealed class ClusterSnapshot
+    {
+        /// <summary>Patroni's GET /cluster, from the first database node that answered; empty if none did.</summary>
+        public List<PatroniMember> Members { get; } = new List<PatroniMember>();
+
+        /// <summary>The node whose Patroni answered.</summary>
+        public string? AskedMember { get; set; }
+
+        /// <summary>Servers by HAProxy node name.</summary>
+        public Dictionary<string, List<HaproxyServerStatus>> Haproxy { get; } = new Dictionary<string, List<HaproxyServerStatus>>();
+
+        public List<EtcdMemberStatus> Etcd { get; } = new List<EtcdMemberStatus>();
+
+        /// <summary>Database-node facts by node name.</summary>
+        public Dictionary<string, NodeFacts> Nodes { get; } = new Dictionary<string, NodeFacts>();
+    }
+
+    /// <summary>Safety facts read on one database node.</summary>
+    public sealed class NodeFacts
+    {
+        /// <summary>pg_stat_wal_receiver.status on a replica ("streaming"), empty on the leader.</summary>
+        public string WalReceiver { get; set; } = string.Empty;
+
+        /// <summary>The pg_hba.conf Patroni wrote into the data directory.</summary>
+        public string PgHba { get; set; } = string.Empty;
+
+        /// <summary>"enabled"/"disabled"/... for postgresql.service, and each distro cluster's start.conf ("15/main=disabled").</summary>
+        public string DistroUnit { get; set; } = string.Empty;
+        public List<string> DistroStartConf { get; } = new List<string>();
+
+        /// <summary>"path mode owner:group" of config.yml and the data directory.</summary>
+        public List<string> FileModes { get; } = new List<string>();
+    }
+}

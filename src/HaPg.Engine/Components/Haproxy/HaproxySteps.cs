@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HaPg.Inventory;
+using HaPg.Remote;
+using HaPg.Steps;
+
+namespace HaPg.Components.Haproxy
+{
+    /// <summary>
+    /// An HAProxy node's plan: haproxy (and socat, to read its admin socket), haproxy.cfg validated with haproxy -c
+    /// before it is moved into place, and the service reloaded only when the config changed.
+    /// </summary>
+    public static class HaproxySteps
+    {
+        public static NodePlan For(HaPgInventory inventory, HaPgNode node, HaproxySettings settings)
+        {
+            var config = new FileStep(HaproxyConfig.Render(inventory, node, settings));
+            return new NodePlan(node, new NodeStep[]
+            {
+                new PackageStep("haproxy", "socat"),
+                config,
+                new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true),
+            });
+        }
+
+        /// <summary>Every server's state from the admin socket ("show stat").</summary>
+        public static async Task<IReadOnlyList<HaproxyServerStatus>> ReadServersAsync(IRemoteHost host, CancellationToken cancellationToken)
+        {
+            var stat = await host.RunAsync(new RemoteCommand(HaproxyConfig.ShowStatCommand) { LogStdout = false }, cancellationToken, "show stat")
+                .ConfigureAwait(false);
+            return HaproxyStatsParser.Parse(stat.Stdout).Where(s => s.IsServer).ToList();
+        }
+
+        /// <summary>
+        /// Waits until exactly one server is UP on the primary listener (health checks need a few intervals after a
+        /// reload); returns the last reading either way.
+        /// </summary>
+        public static async Task<IReadOnlyList<HaproxyServerStatus>> WaitForOnePrimaryAsync(IRemoteHost host, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                var servers = await ReadServersAsync(host, cancellationToken).ConfigureAwait(false);
+                if (servers.Count(s => s.Proxy == HaproxyConfig.PrimaryProxy && s.IsUp) == 1 || DateTime.UtcNow > deadline)
+                {
+                    return servers;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Linq;
+using System.Management.Automation;
+using HaPg.Components.Postgres;
+using HaPg.Inventory;
+using HaPg.Remote;
+using HaPg.Results;
+
+namespace HaPg.PowerShell.Commands
+{
+    /// <summary>Installs PostgreSQL and Patroni from the distro's packages on the database nodes, and keeps the distro's own cluster down.</summary>
+    /// <remarks>
+    /// <para>Steps 2 and 3 of the recipe, done so they last. A drop-in in /etc/postgresql-common/createcluster.d stops the
+    /// server package from creating its default cluster; a distro cluster that exists already is stopped and its start.conf
+    /// set to "disabled", so it does not come back on reboot and take port 5432. Nothing is deleted.</para>
+    /// <para>Patroni and python3-etcd come from the distro's packages: the recipe's "sudo pip3 install" is refused on Debian 12
+    /// and Ubuntu 24.04 (PEP 668). The PostgreSQL bin directory is found and reported, for Patroni's bin_dir.</para>
+    /// </remarks>
+    /// <example>
+    /// <code>$inventory | Install-HaPgPatroni</code>
+    /// <para>Installs on every Postgres node and returns the version and bin directory per node.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Install, "HaPgPatroni", SupportsShouldProcess = true)]
+    [OutputType(typeof(HaPgPatroniInstallResult))]
+    public sealed class InstallHaPgPatroniCommand : NodeCmdlet
+    {
+        protected override void Process(HaPgInventory inventory)
+        {
+            var plans = SelectNodes(inventory, HaPgRole.Postgres).Select(node => PostgresSteps.Install(inventory, node)).ToList();
+            RunPlans(inventory, plans, "Installing PostgreSQL and Patroni", async (context, outcomes) =>
+            {
+                var major = await PostgresSteps.DiscoverMajorAsync(context.Host, inventory.PostgresVersion, context.CancellationToken).ConfigureAwait(false);
+                var patroni = await context.Host.RunAsync(new RemoteCommand("dpkg-query -W -f '${Version}' patroni") { Sudo = false },
+                    context.CancellationToken).ConfigureAwait(false);
+                return new HaPgPatroniInstallResult
+                {
+                    PostgresVersion = major,
+                    BinDir = PostgresHost.BinDir(major),
+                    PatroniVersion = patroni.Stdout.Trim(),
+                };
+            }, HaPgRole.Postgres, () => new HaPgPatroniInstallResult());
+        }
+    }
+}
