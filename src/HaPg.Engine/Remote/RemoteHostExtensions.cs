@@ -69,7 +69,7 @@ namespace HaPg.Remote
         }
 
         /// <summary>
-        /// Writes a file atomically: the content goes (on stdin, umask 077) to a temp file in the same
+        /// Writes a file atomically, creating its directory (0755) if missing: the content goes (on stdin, umask 077) to a temp file in the same
         /// directory, which gets its owner and mode, is checked by <paramref name="validateCommand"/> if
         /// given ({0} = the temp file's path, e.g. "haproxy -c -f {0}"; other braces are left alone), then replaces the file with mv -f.
         /// On any failure the temp file is removed and HaPg.Remote.CommandFailed is thrown.
@@ -80,6 +80,7 @@ namespace HaPg.Remote
             var script = new StringBuilder()
                 .Append("set -e\n")
                 .Append($"target={ShellQuote.Quote(path)}\n")
+                .Append("test -d \"$(dirname -- \"$target\")\" || mkdir -p -m 0755 -- \"$(dirname -- \"$target\")\"\n")
                 .Append("tmp=$(umask 077 && mktemp -- \"$(dirname -- \"$target\")/.$(basename -- \"$target\").hapg-XXXXXX\")\n")
                 .Append("trap 'rm -f -- \"$tmp\"' EXIT\n")
                 .Append("cat > \"$tmp\"\n")
