@@ -72,10 +72,9 @@ function Remove-LabCgroupTree([string] $Dir, [switch] $KeepRoot) {
     }
 }
 
-function Get-CgroupProcess([string] $Dir) {
-    if (-not (Test-Path $Dir)) { return @() }
-    @(Get-ChildItem $Dir -Recurse -Filter cgroup.procs -File -ErrorAction SilentlyContinue |
-            ForEach-Object { Get-Content $_.FullName -ErrorAction SilentlyContinue } | Where-Object { $_ } | ForEach-Object { [int]$_ })
+# True while any process lives in the cgroup or below it.
+function Test-CgroupPopulated([string] $Dir) {
+    (Test-Path "$Dir/cgroup.events") -and (Get-Content "$Dir/cgroup.events") -contains 'populated 1'
 }
 
 function Install-LabHostPrerequisite {
@@ -217,7 +216,9 @@ function Get-LabNodePid([string] $Lab, [string] $Node) {
     $paths = Get-LabNodePath $Lab $Node
     if (-not (Test-Path $paths.Pid)) { return $null }
     $nspawn = [int](Get-Content $paths.Pid -Raw)
-    if (-not (Test-Path "/proc/$nspawn") -or (Get-Content "/proc/$nspawn/comm" -ErrorAction Ignore) -ne 'systemd-nspawn') { return $null }
+    # Gone, reused, or a zombie its new parent has not reaped yet: not running.
+    $stat = Get-Content "/proc/$nspawn/stat" -Raw -ErrorAction Ignore
+    if ("$stat" -notmatch '^\d+ \(systemd-nspawn\) [^Z]') { return $null }
     $init = (Get-Content "/proc/$nspawn/task/$nspawn/children" -Raw -ErrorAction Ignore) -split '\s+' | Where-Object { $_ } | Select-Object -First 1
     [pscustomobject]@{ Nspawn = $nspawn; Init = if ($init) { [int]$init } else { $null } }
 }
@@ -225,7 +226,7 @@ function Get-LabNodePid([string] $Lab, [string] $Node) {
 # The host-side veth of a running node: the peer of the container's host0.
 function Get-LabNodeHostLink([string] $Lab, [string] $Node) {
     $process = Get-LabNodePid $Lab $Node
-    if (-not $process.Init) { return $null }
+    if (-not $process -or -not $process.Init) { return $null }
     $link = Invoke-LabNative nsenter @('-t', $process.Init, '-n', 'ip', '-o', 'link', 'show', 'host0')
     if ($link -notmatch 'host0@if(\d+)') { return $null }
     $index = $Matches[1]
@@ -308,7 +309,7 @@ function Remove-LabResource([string] $Lab) {
             Write-KernelFile "$($dir.FullName)/cgroup.kill" '1'
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
-        while ((Get-Content "$($cgroup.Unified)/cgroup.events") -notcontains 'populated 0' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        while ((Test-CgroupPopulated $cgroup.Unified) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
     }
     foreach ($dir in $cgroup.All) { Remove-LabCgroupTree $dir }
     $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("$($paths.Dir)/") } | Sort-Object Length -Descending

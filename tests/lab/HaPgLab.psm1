@@ -167,7 +167,8 @@ function Select-LabNode {
 
 function Wait-LabNodeExit([object] $State, [string] $Node, [int] $TimeoutSeconds) {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ((Get-CgroupProcess (Get-LabCgroup $State.Name $Node).Unified).Count) {
+    # The cgroup empties a moment before the exiting nspawn turns into a zombie.
+    while ((Test-CgroupPopulated (Get-LabCgroup $State.Name $Node).Unified) -or (Get-LabNodePid $State.Name $Node)) {
         if ([DateTime]::UtcNow -gt $deadline) { return $false }
         Start-Sleep -Milliseconds 100
     }
@@ -195,7 +196,7 @@ function Stop-HaPgLabNode {
             if (-not $PSCmdlet.ShouldProcess($node, $(if ($Kill) { 'kill' } else { 'power off' }))) { continue }
             $cgroup = (Get-LabCgroup $Lab $node).Unified
             $process = Get-LabNodePid $Lab $node
-            if (-not $Kill -and $process.Init) {
+            if (-not $Kill -and $process -and $process.Init) {
                 Write-Verbose "${node}: power off"
                 Write-KernelFile "$cgroup/cgroup.freeze" '0'
                 Invoke-LabNative kill @('-s', 'RTMIN+4', $process.Init) | Out-Null
@@ -358,7 +359,7 @@ function Invoke-HaPgLabCommand {
     process {
         foreach ($target in Select-LabNode $Lab $Name $PSCmdlet) {
             $process = Get-LabNodePid $Lab $target.Name
-            if (-not $process.Init) {
+            if (-not $process -or -not $process.Init) {
                 $PSCmdlet.WriteError((New-LabError 'NodeNotRunning' "$($target.Name): not running" InvalidOperation $target.Name)); continue
             }
             $output = Invoke-LabNative nsenter @('-t', $process.Init, '-m', '-u', '-i', '-n', '-p', '/bin/sh', '-c', $Command) -AllowFailure
