@@ -311,7 +311,11 @@ function Remove-LabResource([string] $Lab) {
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
         while ((Test-CgroupPopulated $cgroup.Unified) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
     }
-    foreach ($dir in $cgroup.All) { Remove-LabCgroupTree $dir }
+    foreach ($dir in $cgroup.All) {
+        Remove-LabCgroupTree $dir
+        $parent = Split-Path $dir
+        if ((Test-Path $parent) -and -not (Get-ChildItem $parent -Directory)) { [IO.Directory]::Delete($parent) }
+    }
     $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("$($paths.Dir)/") } | Sort-Object Length -Descending
     foreach ($mount in $mounts) { Write-Verbose "host: unmount $mount"; Invoke-LabNative umount @('-l', $mount) | Out-Null }
     if ((Invoke-LabNative ip @('link', 'show', $paths.Bridge) -AllowFailure) -and $LASTEXITCODE -eq 0) {
@@ -340,6 +344,9 @@ function Get-HostNameserver {
 function Initialize-LabNetwork([object] $State) {
     $bridge = $State.Bridge
     $gateway = Get-IPv4Address $State.Subnet 1
+    $routed = Invoke-LabNative ip @('-4', '-o', 'route', 'show', 'to', 'match', $gateway)
+    $conflict = $routed -split "`n" | Where-Object { $_ -and $_ -notmatch '^default ' }
+    if ($conflict) { throw "subnet $($State.Subnet) is already routed on this host: $($conflict -join '; ')" }
     Invoke-LabNative ip @('link', 'add', $bridge, 'type', 'bridge') | Out-Null
     Invoke-LabNative ip @('addr', 'add', "$gateway/24", 'dev', $bridge) | Out-Null
     Invoke-LabNative ip @('link', 'set', $bridge, 'up') | Out-Null

@@ -52,6 +52,7 @@ function New-HaPgLab {
         $base = Get-LabBase $apt
         $step = 'lab state'
         New-Item -ItemType Directory -Force $paths.Nodes | Out-Null
+        Invoke-LabNative chmod @('0700', $paths.Dir) | Out-Null
         $ipForward = (Get-Content /proc/sys/net/ipv4/ip_forward -Raw).Trim()
         $state = [pscustomobject]@{
             Name = $Name; Subnet = $Subnet; Bridge = $paths.Bridge; NftTable = $paths.NftTable; Base = $base
