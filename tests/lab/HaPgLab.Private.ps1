@@ -145,15 +145,23 @@ function Get-LabBase([object] $Apt) {
     $hash = [System.BitConverter]::ToString([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($recipe))).Replace('-', '').Substring(0, 16).ToLowerInvariant()
     $base = Join-Path $script:LabRoot "base-$hash"
     if (Test-Path "$base/etc/os-release") { Write-Verbose "base: cached $base"; return $base }
+    # Temp trees of builds whose process is gone are debris.
+    Get-ChildItem $script:LabRoot -Directory -Filter "base-*.tmp-*" -ErrorAction Ignore |
+        Where-Object { -not (Test-Path "/proc/$(($_.Name -split '-')[-1])") } |
+        ForEach-Object { Dismount-LabTree $_.FullName; Remove-Item $_.FullName -Recurse -Force }
     $temp = "$base.tmp-$PID"
-    Remove-Item $temp -Recurse -Force -ErrorAction Ignore
     Write-Verbose "base: debootstrap $script:BaseSuite from $($Apt.Mirror) into $temp"
     try {
         Invoke-LabNative debootstrap @('--variant=minbase', "--include=$($script:BasePackages -join ',')", $script:BaseSuite, $temp, $Apt.Mirror) | Out-Null
         Initialize-LabBase $temp $Apt.Sources
-        Rename-Item $temp $base
+        # rename(2) is atomic; a concurrent build that finished first wins and this tree is dropped.
+        try { Rename-Item $temp $base } catch { if (-not (Test-Path "$base/etc/os-release")) { throw } }
     }
-    catch { Remove-Item $temp -Recurse -Force -ErrorAction Ignore; throw }
+    finally {
+        # A failed debootstrap can leave proc, sys or dev mounted inside the tree.
+        Dismount-LabTree $temp
+        Remove-Item $temp -Recurse -Force -ErrorAction Ignore
+    }
     $base
 }
 
@@ -298,6 +306,13 @@ function ConvertTo-LabNode([object] $State, [object] $Node) {
     $result
 }
 
+# Unmounts everything mounted at or below Dir, deepest first (before any recursive delete).
+function Dismount-LabTree([string] $Dir) {
+    $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
+        Where-Object { $_ -eq $Dir -or $_.StartsWith("$Dir/") } | Sort-Object Length -Descending
+    foreach ($mount in $mounts) { Write-Verbose "host: unmount $mount"; Invoke-LabNative umount @('-l', $mount) | Out-Null }
+}
+
 # Removes everything a lab made; works from names alone, so it also clears leftovers without state.
 function Remove-LabResource([string] $Lab) {
     $paths = Get-LabPath $Lab
@@ -316,8 +331,7 @@ function Remove-LabResource([string] $Lab) {
         $parent = Split-Path $dir
         if ((Test-Path $parent) -and -not (Get-ChildItem $parent -Directory)) { [IO.Directory]::Delete($parent) }
     }
-    $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("$($paths.Dir)/") } | Sort-Object Length -Descending
-    foreach ($mount in $mounts) { Write-Verbose "host: unmount $mount"; Invoke-LabNative umount @('-l', $mount) | Out-Null }
+    Dismount-LabTree $paths.Dir
     if ((Invoke-LabNative ip @('link', 'show', $paths.Bridge) -AllowFailure) -and $LASTEXITCODE -eq 0) {
         Write-Verbose "host: delete bridge $($paths.Bridge)"; Invoke-LabNative ip @('link', 'del', $paths.Bridge) | Out-Null
     }
