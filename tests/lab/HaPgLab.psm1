@@ -2,6 +2,7 @@
 # HaPgLab: Debian 12 machines as systemd-nspawn containers on this host, with fault injection.
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'HaPgLab.Private.ps1')
+Update-TypeData -TypeName 'HaPgLab.Node' -DefaultDisplayPropertySet Name, Address, State, Lab -Force
 
 function New-HaPgLab {
     <#
