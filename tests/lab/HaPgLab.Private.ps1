@@ -97,14 +97,14 @@ function Get-HostAptSource {
             foreach ($line in $stanza -split '\n') { if ($line -match '^([A-Za-z-]+):\s*(.*)$') { $fields[$Matches[1]] = $Matches[2].Trim() } }
             if ($fields['Types'] -notmatch '\bdeb\b' -or $fields['Enabled'] -eq 'no' -or -not $fields['URIs']) { continue }
             foreach ($uri in $fields['URIs'] -split '\s+') {
-                $entries.Add([pscustomobject]@{ Uri = $uri.TrimEnd('/'); Suites = @($fields['Suites'] -split '\s+'); Components = @($fields['Components'] -split '\s+') })
+                $entries.Add([pscustomobject]@{ Uri = $uri.TrimEnd('/'); Suites = @($fields['Suites'] -split '\s+') })
             }
         }
     }
     $lists = @('/etc/apt/sources.list') + @(Get-ChildItem /etc/apt/sources.list.d/*.list -ErrorAction Ignore | ForEach-Object FullName)
     foreach ($line in $lists | Where-Object { Test-Path $_ } | ForEach-Object { Get-Content $_ }) {
-        if ($line -match '^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.+)$') {
-            $entries.Add([pscustomobject]@{ Uri = $Matches[1].TrimEnd('/'); Suites = @($Matches[2]); Components = @($Matches[3].Trim() -split '\s+') })
+        if ($line -match '^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s') {
+            $entries.Add([pscustomobject]@{ Uri = $Matches[1].TrimEnd('/'); Suites = @($Matches[2]) })
         }
     }
     $entries
