@@ -4,6 +4,7 @@ using System.Management.Automation;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
+using HaPg.Remote;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -49,6 +50,12 @@ namespace HaPg.PowerShell.Commands
 
         protected override void Process(HaPgInventory inventory)
         {
+            var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
+            if (!IsWhatIf)
+            {
+                AdoptDeployedStatsPassword(inventory, nodes);
+            }
+
             SecretGenerator.FillMissing(inventory.Secrets);
             var settings = new HaproxySettings
             {
@@ -57,7 +64,7 @@ namespace HaPg.PowerShell.Commands
                 StatsUser = StatsUser,
                 StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText(),
             };
-            var plans = SelectNodes(inventory, HaPgRole.Haproxy).Select(node => HaproxySteps.For(inventory, node, settings)).ToList();
+            var plans = nodes.Select(node => HaproxySteps.For(inventory, node, settings)).ToList();
             RunPlans(inventory, plans, "Installing HAProxy", async (context, outcomes) =>
             {
                 context.SetStatus("waiting for health checks");
@@ -76,6 +83,20 @@ namespace HaPg.PowerShell.Commands
 
                 return result;
             }, HaPgRole.Haproxy, () => new HaPgHaproxyResult());
+        }
+
+        /// <summary>The cluster is the source of truth for its secrets: a re-run keeps the deployed stats password.</summary>
+        private void AdoptDeployedStatsPassword(HaPgInventory inventory, System.Collections.Generic.IReadOnlyList<HaPgNode> nodes)
+        {
+            var deployed = Runner.Run(inventory, nodes, ThrottleLimit, "Reading HAProxy's config", async context =>
+                    await context.Host.ReadFileAsync(HaproxyConfig.FilePath, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
+                writeResults: false)
+                .Select(HaproxyConfig.ReadStatsPassword)
+                .FirstOrDefault(p => p is not null);
+            if (deployed is not null)
+            {
+                inventory.Secrets.HaproxyStatsPassword = deployed.ToSecureString();
+            }
         }
     }
 }

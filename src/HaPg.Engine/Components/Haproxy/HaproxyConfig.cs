@@ -23,6 +23,26 @@ namespace HaPg.Components.Haproxy
         /// <summary>Reads the stats CSV over the local admin socket (needs socat); parse with <see cref="HaproxyStatsParser"/>.</summary>
         public const string ShowStatCommand = "echo 'show stat' | socat stdio unix-connect:" + AdminSocket;
 
+        /// <summary>
+        /// The stats password of a deployed haproxy.cfg (its "stats auth 'user:password'" line), or null, so a re-run
+        /// keeps the password the cluster already has.
+        /// </summary>
+        public static string? ReadStatsPassword(string deployedConfig)
+        {
+            foreach (var raw in deployedConfig.Split('\n'))
+            {
+                var line = raw.Trim();
+                if (line.StartsWith("stats auth '", System.StringComparison.Ordinal) && line.EndsWith("'", System.StringComparison.Ordinal))
+                {
+                    var auth = line.Substring("stats auth '".Length, line.Length - "stats auth '".Length - 1);
+                    var colon = auth.IndexOf(':');
+                    return colon > 0 ? auth.Substring(colon + 1) : null;
+                }
+            }
+
+            return null;
+        }
+
         public static DesiredFile Render(HaPgInventory inventory, HaPgNode node, HaproxySettings settings)
         {
             Validate(inventory, node, settings);
