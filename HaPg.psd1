@@ -17,11 +17,13 @@
         'Install-HaPgEtcd'
         'Install-HaPgHaproxy'
         'Install-HaPgPatroni'
+        'Invoke-HaPgSwitchover'
         'New-HaPgInventory'
         'Set-HaPgFirewall'
         'Set-HaPgPatroniConfig'
         'Test-HaPgCluster'
         'Test-HaPgConnection'
+        'Test-HaPgFailover'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

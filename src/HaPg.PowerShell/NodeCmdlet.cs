@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using HaPg.Components.Patroni;
 using HaPg.Execution;
+using HaPg.Remote;
 using HaPg.Inventory;
 using HaPg.Results;
 using HaPg.Steps;
@@ -152,6 +154,25 @@ namespace HaPg.PowerShell
             }
 
             return approved;
+        }
+
+        /// <summary>
+        /// Takes the passwords the cluster already uses, from config.yml on its database nodes: the cluster is the source
+        /// of truth, so an inventory without its secrets file still drives it. Returns false when no node has a config.
+        /// </summary>
+        protected bool AdoptDeployedSecrets(HaPgInventory inventory)
+        {
+            var deployed = Runner.Run(inventory, inventory.NodesWithRole(HaPgRole.Postgres).ToList(), ThrottleLimit, "Reading the cluster's secrets",
+                    async context => await context.Host.ReadFileAsync(PatroniConfig.FilePath, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
+                    writeResults: false)
+                .FirstOrDefault(config => config.Length > 0);
+            if (deployed is null)
+            {
+                return false;
+            }
+
+            PatroniSteps.Adopt(inventory.Secrets, PatroniConfig.ReadPasswords(deployed));
+            return true;
         }
 
         protected override void StopProcessing() => runner?.Stop();

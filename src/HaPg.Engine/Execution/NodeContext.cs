@@ -18,11 +18,13 @@ namespace HaPg.Execution
         private readonly Redactor redactor;
         private readonly Action<string> verbose, warning, status;
         private readonly Action<HaPgRemoteException> error;
+        private readonly Action<Action> onPipelineThread;
         private IRemoteHost? connected;
 
         internal NodeContext(HaPgNode node, ConnectionPool pool, SshConnectOptions options, Redactor redactor, CancellationToken cancellationToken,
-            Action<string> verbose, Action<string> warning, Action<string> status, Action<HaPgRemoteException> error)
+            Action<string> verbose, Action<string> warning, Action<string> status, Action<HaPgRemoteException> error, Action<Action> onPipelineThread)
         {
+            this.onPipelineThread = onPipelineThread;
             Node = node;
             this.pool = pool;
             this.options = options;
@@ -51,7 +53,7 @@ namespace HaPg.Execution
         /// <summary>Connects now (or returns the open connection); connection errors surface here.</summary>
         public async Task<IRemoteHost> ConnectAsync()
         {
-            if (connected is not null)
+            if (connected is not null && connected is not SshNodeConnection { IsConnected: false })
             {
                 return connected;
             }
@@ -69,6 +71,31 @@ namespace HaPg.Execution
             }
 
             return connected = host;
+        }
+
+        /// <summary>Another node's pooled connection, for work that spans nodes (a failover test's probes and heals).</summary>
+        public Task<IRemoteHost> HostForAsync(HaPgNode other) => pool.GetHostAsync(other, options, CancellationToken);
+
+        /// <summary>
+        /// Runs <paramref name="action"/> on the pipeline thread (where script blocks can run) and waits for it;
+        /// its exception, if any, is rethrown here.
+        /// </summary>
+        public Task RunOnPipelineThreadAsync(Action action)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            onPipelineThread(() =>
+            {
+                try
+                {
+                    action();
+                    done.TrySetResult(true);
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            });
+            return done.Task;
         }
 
         /// <summary>A verbose line, shown as "[node] message".</summary>

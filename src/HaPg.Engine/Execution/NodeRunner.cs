@@ -101,7 +101,8 @@ namespace HaPg.Execution
                         line => queue.Add(() => cmdlet.WriteVerbose($"[{node.Name}] {line}")),
                         line => queue.Add(() => cmdlet.WriteWarning($"[{node.Name}] {line}")),
                         status => Progress(node.Name, status),
-                        Fail);
+                        Fail,
+                        action => queue.Add(action));
                     var result = await work(context).ConfigureAwait(false);
                     if (result is not null)
                     {

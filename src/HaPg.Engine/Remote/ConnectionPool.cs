@@ -91,7 +91,7 @@ namespace HaPg.Remote
 
         /// <summary>
         /// The node's connection: the open one, or a new one. Concurrent first calls for a node share one
-        /// connect. A failed connect is not kept: the next call tries again.
+        /// connect. A failed connect is not kept, and a connection whose session dropped is replaced: the next call tries again.
         /// </summary>
         public async Task<IRemoteHost> GetHostAsync(HaPgNode node, SshConnectOptions options, CancellationToken cancellationToken)
         {
@@ -103,8 +103,13 @@ namespace HaPg.Remote
                     throw new ObjectDisposedException(nameof(ConnectionPool), "The pipeline that opened these connections has ended.");
                 }
 
-                if (!hosts.TryGetValue(node.Name, out pending!) || pending.IsFaulted || pending.IsCanceled)
+                if (!hosts.TryGetValue(node.Name, out pending!) || pending.IsFaulted || pending.IsCanceled || IsDropped(pending))
                 {
+                    if (pending is not null && IsDropped(pending))
+                    {
+                        (pending.Result as IDisposable)?.Dispose();
+                    }
+
                     pending = connect(node, options, closing.Token);
                     hosts[node.Name] = pending;
                 }
@@ -122,6 +127,9 @@ namespace HaPg.Remote
 
             return await pending.ConfigureAwait(false);
         }
+
+        private static bool IsDropped(Task<IRemoteHost> connection) =>
+            connection.Status == TaskStatus.RanToCompletion && connection.Result is SshNodeConnection { IsConnected: false };
 
         private void Close()
         {

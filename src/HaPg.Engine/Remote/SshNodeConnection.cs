@@ -59,6 +59,9 @@ namespace HaPg.Remote
         /// <summary>The key was unknown, accepted (-AcceptHostKey/-Force) and recorded in known_hosts.</summary>
         public bool HostKeyRecorded { get; }
 
+        /// <summary>False once the session dropped (node powered off, cut off the network...).</summary>
+        public bool IsConnected => client.IsConnected;
+
         public string KnownHostsPath { get; }
 
         /// <summary>

@@ -1,0 +1,394 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HaPg.Components.Common;
+using HaPg.Components.Etcd;
+using HaPg.Components.Patroni;
+using HaPg.Execution;
+using HaPg.Inventory;
+using HaPg.Remote;
+using HaPg.Results;
+
+namespace HaPg.Failover
+{
+    /// <summary>What a failover test may do and how long it waits.</summary>
+    public sealed class FailoverOptions
+    {
+        public double WriteRate { get; set; } = 20;
+
+        /// <summary>How long to wait for a new leader and for writes to come back after the fault.</summary>
+        public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>How long a fault that should change nothing (replica crash, etcd member loss) is held.</summary>
+        public TimeSpan FaultHold { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How long the restored node may take to stream again.</summary>
+        public TimeSpan RejoinTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>Whole-node faults (hard stop, freeze) and their way back, run on the pipeline thread with the node's name.</summary>
+        public Action<string>? InjectNodeFault { get; set; }
+        public Action<string>? HealNodeFault { get; set; }
+    }
+
+    /// <summary>
+    /// Runs one scenario against a healthy cluster: a writer through HAProxy and a prober run throughout; the fault is
+    /// injected, recovery awaited, the fault always healed (also on error or Ctrl+C), the restored node awaited until it
+    /// streams again, and the writes read back and judged.
+    /// </summary>
+    public sealed class FailoverScenarioRunner
+    {
+        private static readonly TimeSpan Baseline = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan Tail = TimeSpan.FromSeconds(2);
+
+        private readonly HaPgInventory inventory;
+        private readonly NodeContext context;
+        private readonly FailoverOptions options;
+        private readonly FailoverClock clock = new FailoverClock();
+        private readonly FailoverEventLog events;
+
+        public FailoverScenarioRunner(HaPgInventory inventory, NodeContext context, FailoverOptions options)
+        {
+            this.inventory = inventory;
+            this.context = context;
+            this.options = options;
+            events = new FailoverEventLog(clock);
+        }
+
+        private CancellationToken Cancel => context.CancellationToken;
+
+        public static bool ChangesLeader(HaPgFailoverScenario scenario) =>
+            scenario != HaPgFailoverScenario.ReplicaCrash && scenario != HaPgFailoverScenario.EtcdMemberLoss;
+
+        public async Task<HaPgFailoverResult> RunAsync(HaPgFailoverScenario scenario, string runId)
+        {
+            var started = clock.Now;
+            context.SetStatus("checking the cluster is healthy");
+            var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            var leader = before.Single(m => m.IsLeader);
+            var target = TargetOf(scenario, before, leader);
+            var vantage = inventory.NodesWithRole(HaPgRole.Postgres).First(n => n.Name != target.Name);
+            var result = new HaPgFailoverResult
+            {
+                Scenario = scenario,
+                OldLeader = leader.Name,
+                Node = target.Name,
+                Role = target.Roles.ToString(),
+                Inventory = inventory,
+            };
+            var synchronous = await IsSynchronousAsync(vantage).ConfigureAwait(false);
+
+            var workload = new WriteWorkload(Writer(), runId, clock, events) { Rate = options.WriteRate };
+            await workload.CreateTableAsync(Cancel).ConfigureAwait(false);
+            var prober = new ClusterProber(inventory, clock, events, context.HostForAsync, inventory.Secrets.SuperuserPassword!, leader.Name) { RestVantage = vantage };
+            using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            using var stopProber = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            var writing = workload.RunAsync(stopWriter.Token);
+            var probing = Task.Run(() => prober.RunAsync(stopProber.Token));
+
+            DateTimeOffset faultAt;
+            DateTimeOffset? healedAt = null;
+            try
+            {
+                context.SetStatus("writing a baseline");
+                await Task.Delay(Baseline, Cancel).ConfigureAwait(false);
+                faultAt = clock.Now;
+                await InjectAsync(scenario, target, before, leader).ConfigureAwait(false);
+
+                context.SetStatus(ChangesLeader(scenario) ? "waiting for a new leader and for writes to return" : "holding the fault");
+                if (ChangesLeader(scenario))
+                {
+                    await WaitRecoveredAsync(prober, workload, leader.Name).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(options.FaultHold, Cancel).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (scenario != HaPgFailoverScenario.Switchover)
+                {
+                    healedAt = clock.Now;
+                    await HealAsync(scenario, target).ConfigureAwait(false);
+                }
+            }
+
+            context.SetStatus($"waiting for {target.Name} to rejoin");
+            var rejoinFrom = healedAt ?? faultAt;
+            var after = await WaitRejoinedAsync(scenario, target, vantage).ConfigureAwait(false);
+            if (after is not null)
+            {
+                result.OldLeaderRejoined = true;
+                result.OldLeaderRejoinTime = clock.Now - rejoinFrom;
+                events.Add(FailoverEventKind.MemberRejoined, target.Name, $"{target.Name} is back and streaming");
+            }
+
+            await Task.Delay(Tail, Cancel).ConfigureAwait(false);
+            stopWriter.Cancel();
+            stopProber.Cancel();
+            await Task.WhenAll(writing, probing).ConfigureAwait(false);
+
+            context.SetStatus("reading the writes back");
+            var readBack = await workload.ReadBackAsync(Cancel).ConfigureAwait(false);
+            FailoverAnalysis.Analyze(workload.Attempts, readBack, faultAt).ApplyTo(result);
+            SplitBrainDetector.ForOneSecondRounds().Detect(prober.Samples).ApplyTo(result);
+
+            var finalMembers = after ?? await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+            result.NewLeader = finalMembers.FirstOrDefault(m => m.IsLeader)?.Name ?? prober.PatroniLeader ?? string.Empty;
+            result.TimeToNewLeader = events.First(FailoverEventKind.LeaderChanged, faultAt)?.Time - faultAt;
+            result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
+            result.Events = events.Snapshot().ToList();
+            Judge(result, scenario, synchronous, workload);
+            result.Duration = clock.Now - started;
+            return result;
+        }
+
+        /// <summary>Passed: the expected leader behaviour, writes back, nothing unexpected, no split brain, the node back.</summary>
+        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload)
+        {
+            var reasons = new List<string>();
+            if (ChangesLeader(scenario) && result.NewLeader == result.OldLeader) reasons.Add("the leader did not change");
+            if (!ChangesLeader(scenario) && result.NewLeader != result.OldLeader) reasons.Add($"the leader changed to {result.NewLeader}");
+            if (!ChangesLeader(scenario) && workload.Attempts.Any(a => a.Outcome != WriteOutcome.Acknowledged))
+            {
+                reasons.Add($"{workload.Attempts.Count(a => a.Outcome != WriteOutcome.Acknowledged)} write(s) failed where none should");
+            }
+
+            if (result.WriteDowntime is null) reasons.Add("writes did not come back");
+            if (result.UnexpectedWrites > 0) reasons.Add($"{result.UnexpectedWrites} unexpected write(s) read back");
+            if (result.SplitBrainObserved) reasons.Add("two writable primaries observed at once");
+            if (!result.OldLeaderRejoined) reasons.Add("the restored node did not stream again in time");
+            if (result.LostWrites > 0)
+            {
+                if (synchronous) reasons.Add($"{result.LostWrites} acknowledged write(s) lost in synchronous mode");
+                else result.Messages.Add($"{result.LostWrites} acknowledged write(s) lost: expected risk in asynchronous mode (Set-HaPgPatroniConfig -SynchronousMode)");
+            }
+
+            result.Passed = reasons.Count == 0;
+            result.Status = result.Passed ? HaPgStatus.Succeeded : HaPgStatus.Failed;
+            result.Messages.InsertRange(0, reasons);
+        }
+
+        private HaPgNode TargetOf(HaPgFailoverScenario scenario, IReadOnlyList<PatroniMember> members, PatroniMember leader)
+        {
+            HaPgNode Node(string name) => inventory.FindNode(name)
+                ?? throw new HaPgRemoteException("HaPg.Failover.UnknownMember", System.Management.Automation.ErrorCategory.ObjectNotFound, context.Node,
+                    $"Patroni member '{name}' is not in the inventory.");
+            switch (scenario)
+            {
+                case HaPgFailoverScenario.ReplicaCrash:
+                    return Node(PatroniSwitchover.BestCandidate(members)!.Name);
+                case HaPgFailoverScenario.EtcdMemberLoss:
+                    var etcd = inventory.NodesWithRole(HaPgRole.Etcd).ToList();
+                    if (etcd.Count < 3)
+                    {
+                        throw new HaPgRemoteException("HaPg.Failover.TooFewEtcdMembers", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
+                            $"EtcdMemberLoss needs at least 3 etcd members; the inventory has {etcd.Count}: losing one would lose quorum.");
+                    }
+
+                    return etcd.LastOrDefault(n => n.Name != leader.Name) ?? etcd.Last();
+                default:
+                    return Node(leader.Name);
+            }
+        }
+
+        private async Task InjectAsync(HaPgFailoverScenario scenario, HaPgNode target, IReadOnlyList<PatroniMember> members, PatroniMember leader)
+        {
+            var host = await context.HostForAsync(target).ConfigureAwait(false);
+            switch (scenario)
+            {
+                case HaPgFailoverScenario.Switchover:
+                    var candidate = PatroniSwitchover.BestCandidate(members)!.Name;
+                    events.Add(FailoverEventKind.FaultInjected, target.Name, $"switchover from {leader.Name} to {candidate}");
+                    var patroni = PatroniSteps.PasswordsFrom(inventory.Secrets);
+                    await PatroniSwitchover.SwitchAsync(host, inventory, leader.Name, candidate, new PatroniSettings().RestApiUser, patroni.RestApi!,
+                        options.RecoveryTimeout, Cancel).ConfigureAwait(false);
+                    return;
+                case HaPgFailoverScenario.NodeHardStop:
+                case HaPgFailoverScenario.NodeFreeze:
+                    var inject = options.InjectNodeFault ?? throw new HaPgRemoteException("HaPg.Failover.FaultCommandRequired",
+                        System.Management.Automation.ErrorCategory.InvalidArgument, target, $"{scenario} needs -InjectFault and -HealFault.");
+                    events.Add(FailoverEventKind.FaultInjected, target.Name, scenario.ToString());
+                    await context.RunOnPipelineThreadAsync(() => inject(target.Name)).ConfigureAwait(false);
+                    return;
+            }
+
+            var fault = await FaultFor(scenario, host).ConfigureAwait(false);
+            events.Add(FailoverEventKind.FaultInjected, target.Name, fault.Description);
+            await host.RunAsync(new RemoteCommand(fault.Inject), Cancel, scenario.ToString()).ConfigureAwait(false);
+        }
+
+        /// <summary>Always runs, with its own timeout: Ctrl+C or an error never leaves the fault in place.</summary>
+        private async Task HealAsync(HaPgFailoverScenario scenario, HaPgNode target)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            try
+            {
+                if (scenario == HaPgFailoverScenario.NodeHardStop || scenario == HaPgFailoverScenario.NodeFreeze)
+                {
+                    if (options.HealNodeFault is Action<string> heal)
+                    {
+                        await context.RunOnPipelineThreadAsync(() => heal(target.Name)).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    var host = await context.HostForAsync(target).ConfigureAwait(false);
+                    var fault = await FaultFor(scenario, host).ConfigureAwait(false);
+                    await host.RunAsync(new RemoteCommand(fault.Heal), timeout.Token, "heal " + scenario).ConfigureAwait(false);
+                }
+
+                events.Add(FailoverEventKind.FaultHealed, target.Name, "fault removed");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
+            {
+                context.WriteWarning($"could not heal {scenario} on {target.Name}: {ex.Message}. Check the node by hand.");
+                throw;
+            }
+        }
+
+        private async Task<FaultInjection> FaultFor(HaPgFailoverScenario scenario, IRemoteHost host)
+        {
+            switch (scenario)
+            {
+                case HaPgFailoverScenario.StopPatroni:
+                    return FaultInjection.StopPatroni();
+                case HaPgFailoverScenario.Crash:
+                case HaPgFailoverScenario.ReplicaCrash:
+                    return FaultInjection.Crash();
+                case HaPgFailoverScenario.EtcdMemberLoss:
+                    return FaultInjection.StopEtcd();
+                case HaPgFailoverScenario.Isolate:
+                    var admin = await host.RunAsync(new RemoteCommand(FaultInjection.AdminAddressCommand) { Sudo = false }, CancellationToken.None)
+                        .ConfigureAwait(false);
+                    return FaultInjection.Isolate(admin.Stdout.Trim(), host.Node.Port, options.RecoveryTimeout + TimeSpan.FromSeconds(60));
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "No shell fault for this scenario.");
+            }
+        }
+
+        private async Task WaitRecoveredAsync(ClusterProber prober, WriteWorkload workload, string oldLeader)
+        {
+            var deadline = clock.Now + options.RecoveryTimeout;
+            while (clock.Now < deadline)
+            {
+                var newLeader = prober.PatroniLeader != oldLeader ? events.First(FailoverEventKind.LeaderChanged) : null;
+                if (newLeader is not null && prober.HaproxyPrimary == prober.PatroniLeader
+                    && workload.Attempts.Any(a => a.Outcome == WriteOutcome.Acknowledged && a.Start > newLeader.Time))
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), Cancel).ConfigureAwait(false);
+            }
+
+            context.WriteWarning($"no new leader serving writes through HAProxy within {options.RecoveryTimeout.TotalSeconds:N0} s");
+        }
+
+        /// <summary>
+        /// The restored node back in service: a Patroni member streaming from the leader (or, for etcd, a healthy
+        /// member with the cluster intact). Returns the members then, or null after the timeout.
+        /// </summary>
+        private async Task<IReadOnlyList<PatroniMember>?> WaitRejoinedAsync(HaPgFailoverScenario scenario, HaPgNode target, HaPgNode vantage)
+        {
+            var deadline = clock.Now + options.RejoinTimeout;
+            while (clock.Now < deadline)
+            {
+                try
+                {
+                    var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel)
+                        .ConfigureAwait(false);
+                    bool back;
+                    if (scenario == HaPgFailoverScenario.EtcdMemberLoss)
+                    {
+                        var status = await EtcdSteps.ReadAsync(inventory, await context.HostForAsync(target).ConfigureAwait(false), Cancel).ConfigureAwait(false);
+                        back = status.Healthy == true && members.Count(m => m.IsLeader) == 1;
+                    }
+                    else
+                    {
+                        back = members.Any(m => m.Name == target.Name && !m.IsLeader && m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))
+                               && await IsStreamingAsync(target).ConfigureAwait(false);
+                    }
+
+                    if (back)
+                    {
+                        return members;
+                    }
+                }
+                catch (HaPgRemoteException)
+                {
+                    // The node may still be booting or unreachable; ask again.
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), Cancel).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
+        private async Task<bool> IsStreamingAsync(HaPgNode node)
+        {
+            var host = await context.HostForAsync(node).ConfigureAwait(false);
+            var state = await host.ExecuteAsync(new RemoteCommand(
+                "runuser -u postgres -- psql -X -q -t -A -h " + PatroniConfig.UnixSocketDirectory + " -p " + inventory.Ports.Postgres +
+                " -d postgres -c " + ShellQuote.Quote("select status from pg_stat_wal_receiver")) { LogStdout = false }, Cancel).ConfigureAwait(false);
+            return state.Stdout.Trim() == "streaming";
+        }
+
+        private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout)
+        {
+            var expected = inventory.NodesWithRole(HaPgRole.Postgres).Count();
+            var deadline = clock.Now + timeout;
+            IReadOnlyList<PatroniMember> members = Array.Empty<PatroniMember>();
+            while (clock.Now < deadline)
+            {
+                foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
+                {
+                    try
+                    {
+                        members = await PatroniApi.GetClusterAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+                        if (members.Count > 0)
+                        {
+                            break;
+                        }
+                    }
+                    catch (HaPgRemoteException)
+                    {
+                    }
+                }
+
+                if (members.Count(m => m.IsLeader && m.State == "running") == 1 && members.Count == expected
+                    && members.All(m => m.IsLeader || (m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))))
+                {
+                    return members;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), Cancel).ConfigureAwait(false);
+            }
+
+            throw new HaPgRemoteException("HaPg.Failover.ClusterNotHealthy", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
+                $"The cluster is not healthy, so no fault is injected: members {string.Join("; ", members)}. Run Test-HaPgCluster.");
+        }
+
+        private async Task<bool> IsSynchronousAsync(HaPgNode vantage)
+        {
+            var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, vantage, "/config", Cancel)
+                .ConfigureAwait(false);
+            return status == 200 && DataTree.ParseMap(body).Bool("synchronous_mode") == true;
+        }
+
+        /// <summary>Drops the test table through HAProxy.</summary>
+        public static Task DropTableAsync(HaPgInventory inventory, CancellationToken cancellationToken) =>
+            new WriteWorkload(Writer(inventory), "drop", new FailoverClock()).DropTableAsync(cancellationToken);
+
+        private PostgresTarget Writer() => Writer(inventory);
+
+        private static PostgresTarget Writer(HaPgInventory inventory)
+        {
+            var proxy = inventory.NodesWithRole(HaPgRole.Haproxy).First();
+            return new PostgresTarget(proxy.Address, inventory.Ports.HaproxyPrimary, "postgres", "postgres", inventory.Secrets.SuperuserPassword!);
+        }
+    }
+}

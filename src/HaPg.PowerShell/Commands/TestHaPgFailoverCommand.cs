@@ -1,0 +1,115 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using HaPg.Failover;
+using HaPg.Inventory;
+using HaPg.Results;
+
+namespace HaPg.PowerShell.Commands
+{
+    /// <summary>Breaks the cluster on purpose, one scenario at a time, and measures how it recovers: downtime, lost writes, split brain.</summary>
+    /// <remarks>
+    /// <para>For each scenario, against a healthy cluster: a writer inserts unique ids at a steady rate through HAProxy's port 5000
+    /// (Npgsql), a prober asks every member each second whether it is writable (pg_is_in_recovery) and what Patroni and HAProxy
+    /// think, the fault is injected, recovery is awaited, the fault is removed, the restored node is awaited until it streams
+    /// again, and the writes are read back.</para>
+    /// <para>Scenarios: Switchover (planned); StopPatroni (systemctl stop patroni on the leader, the recipe's test); Crash (SIGKILL of
+    /// Patroni and PostgreSQL on the leader, kept down like a dead node); Isolate (the leader cut off with nftables, whose removal is
+    /// scheduled on the node before the cut); ReplicaCrash (no leader change and no failed write expected); EtcdMemberLoss (one etcd
+    /// member of three stopped: nothing should happen); NodeHardStop and NodeFreeze (the leader's whole node, through -InjectFault
+    /// and -HealFault, e.g. the lab's Stop-HaPgLabNode -Kill and Start-HaPgLabNode).</para>
+    /// <para>Each result gives the old and new leader, timelines, write downtime (last acknowledged write before the outage to the
+    /// first after), time to a new leader and to HAProxy's switch, acknowledged, lost (acknowledged but missing) and unexpected
+    /// writes, whether two primaries were ever writable at once, whether and when the restored node streamed again, Passed, and a
+    /// timestamped list of events. Lost writes fail the test in synchronous mode and are reported in asynchronous mode.</para>
+    /// <para>The cluster must be reachable from here: HAProxy's 5000 and every member's 5432 (the inventory's client networks).
+    /// Whatever it stopped or cut is always restored, also on an error or Ctrl+C. It asks before acting (ConfirmImpact High), and
+    /// drops its test table (hapg_failover_probe) at the end unless -KeepTable.</para>
+    /// </remarks>
+    /// <example>
+    /// <code>$inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false</code>
+    /// <para>Runs the recipe's test and a crash of the leader, one line each.</para>
+    /// </example>
+    /// <example>
+    /// <code>$inventory | Test-HaPgFailover -Scenario NodeHardStop -InjectFault { param($Node) Stop-HaPgLabNode -Name $Node -Kill } -HealFault { param($Node) Start-HaPgLabNode -Name $Node }</code>
+    /// <para>Cuts the power of the leader's lab node and boots it again.</para>
+    /// </example>
+    [Cmdlet(VerbsDiagnostic.Test, "HaPgFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(HaPgFailoverResult))]
+    public sealed class TestHaPgFailoverCommand : NodeCmdlet
+    {
+        /// <summary>The scenarios to run, in order: Switchover, StopPatroni, Crash, Isolate, ReplicaCrash, EtcdMemberLoss, NodeHardStop, NodeFreeze.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateSet("Switchover", "StopPatroni", "Crash", "Isolate", "ReplicaCrash", "EtcdMemberLoss", "NodeHardStop", "NodeFreeze")]
+        public string[] Scenario { get; set; } = Array.Empty<string>();
+
+        /// <summary>Inserts per second through HAProxy while a scenario runs.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int WriteRate { get; set; } = 20;
+
+        /// <summary>How long to wait for a new leader serving writes, and for the restored node to stream again, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(10, 1800)]
+        public int TimeoutSeconds { get; set; } = 120;
+
+        /// <summary>How long faults that should change nothing (ReplicaCrash, EtcdMemberLoss) are held, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int FaultHoldSeconds { get; set; } = 10;
+
+        /// <summary>For NodeHardStop and NodeFreeze: a script block that takes the node's name and stops or freezes it.</summary>
+        [Parameter]
+        public ScriptBlock? InjectFault { get; set; }
+
+        /// <summary>For NodeHardStop and NodeFreeze: a script block that takes the node's name and brings it back.</summary>
+        [Parameter]
+        public ScriptBlock? HealFault { get; set; }
+
+        /// <summary>Keeps the test table hapg_failover_probe and its rows instead of dropping it at the end.</summary>
+        [Parameter]
+        public SwitchParameter KeepTable { get; set; }
+
+        protected override void Process(HaPgInventory inventory)
+        {
+            AdoptDeployedSecrets(inventory);
+            var options = new FailoverOptions
+            {
+                WriteRate = WriteRate,
+                RecoveryTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                RejoinTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                FaultHold = TimeSpan.FromSeconds(FaultHoldSeconds),
+                InjectNodeFault = InjectFault is null ? null : node => InjectFault.Invoke(node),
+                HealNodeFault = HealFault is null ? null : node => HealFault.Invoke(node),
+            };
+            var anchor = SelectNodes(inventory, HaPgRole.Postgres).Take(1).ToList();
+            var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            var ran = false;
+            foreach (var name in Scenario)
+            {
+                var scenario = (HaPgFailoverScenario)Enum.Parse(typeof(HaPgFailoverScenario), name);
+                if (!ShouldProcess(inventory.ClusterName, $"Failover test {name}: inject the fault, measure, restore"))
+                {
+                    continue;
+                }
+
+                ran = true;
+                Runner.Run(inventory, anchor, 1, $"Failover test: {name}", async context =>
+                {
+                    var result = await new FailoverScenarioRunner(inventory, context, options).RunAsync(scenario, $"{runId}-{name}").ConfigureAwait(false);
+                    result.Step = CommandName;
+                    return result;
+                });
+            }
+
+            if (ran && !KeepTable)
+            {
+                Runner.Run(inventory, anchor, 1, "Dropping the test table", async context =>
+                {
+                    await FailoverScenarioRunner.DropTableAsync(inventory, context.CancellationToken).ConfigureAwait(false);
+                    return (HaPgFailoverResult?)null;
+                });
+            }
+        }
+    }
+}
