@@ -392,4 +392,12 @@ table inet $($State.NftTable) {
         Write-Verbose 'host: net.ipv4.ip_forward=1'
         Write-KernelFile /proc/sys/net/ipv4/ip_forward '1'
     }
+
+    # Every node's systemd holds several inotify instances, all counted against root on the host: the default 128
+    # runs out at about 25 nodes, and new nodes then boot without sshd. Raised, never lowered.
+    $inotify = '/proc/sys/fs/inotify/max_user_instances'
+    if ([int](Get-Content $inotify -Raw).Trim() -lt 8192) {
+        Write-Verbose 'host: fs.inotify.max_user_instances=8192'
+        Write-KernelFile $inotify '8192'
+    }
 }

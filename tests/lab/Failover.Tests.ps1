@@ -1,0 +1,128 @@
+# Issue 5's acceptance: every failover scenario once against a lab cluster, with assertions on the result object,
+# and a synchronous-mode crash that loses no acknowledged write. Timings are measured by bench/, never asserted here.
+# Topology: PostgreSQL and etcd on node-1..3 (three etcd members, so one can be lost), HAProxy on node-4.
+
+BeforeDiscovery {
+    $scenarios = @(
+        @{ Scenario = 'Switchover'; LeaderChanges = $true }
+        @{ Scenario = 'StopPatroni'; LeaderChanges = $true }
+        @{ Scenario = 'Crash'; LeaderChanges = $true }
+        @{ Scenario = 'Isolate'; LeaderChanges = $true }
+        @{ Scenario = 'ReplicaCrash'; LeaderChanges = $false }
+        @{ Scenario = 'EtcdMemberLoss'; LeaderChanges = $false }
+        @{ Scenario = 'NodeHardStop'; LeaderChanges = $true }
+        @{ Scenario = 'NodeFreeze'; LeaderChanges = $true }
+    )
+}
+
+BeforeAll {
+    Import-Module $env:HAPG_MODULE_MANIFEST -Force
+    Import-Module (Join-Path $PSScriptRoot 'HaPgLab.psd1') -Force
+    $script:labName = 'failover'
+    $nodes = New-HaPgLab -Name $labName -NodeCount 4
+    $subnet = ($nodes[0].Address -replace '\.\d+$', '.0') + '/24'
+    $script:inventory = $nodes |
+        Select-Object Name, Address, Port, User, KeyPath, HostKeySha256,
+            @{ n = 'Role'; e = { if ($_.Name -eq 'node-4') { 'Haproxy' } else { 'Postgres', 'Etcd' } } } |
+        New-HaPgInventory -ClusterName failover -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
+    $inventory | Set-HaPgFirewall | Install-HaPgEtcd | Install-HaPgPatroni | Set-HaPgPatroniConfig | Install-HaPgHaproxy | Out-Null
+
+    # The lab's own fault cmdlets stop, freeze and bring back whole nodes.
+    $script:nodeFaults = @{
+        NodeHardStop = @{ Inject = { param($Node) Stop-HaPgLabNode -Lab failover -Name $Node -Kill }; Heal = { param($Node) Start-HaPgLabNode -Lab failover -Name $Node | Out-Null } }
+        NodeFreeze   = @{ Inject = { param($Node) Suspend-HaPgLabNode -Lab failover -Name $Node }; Heal = { param($Node) Resume-HaPgLabNode -Lab failover -Name $Node } }
+    }
+
+    function Get-Leader { ($inventory | Get-HaPgCluster | Where-Object Role -EQ 'leader').Member }
+}
+
+AfterAll {
+    Remove-HaPgLab -Name $labName
+}
+
+Describe 'Test-HaPgFailover -Scenario <Scenario>' -Tag Lab -ForEach $scenarios {
+    BeforeAll {
+        $faults = @{}
+        if ($nodeFaults.ContainsKey($Scenario)) {
+            $faults = @{ InjectFault = $nodeFaults[$Scenario].Inject; HealFault = $nodeFaults[$Scenario].Heal }
+        }
+        $script:result = $inventory | Test-HaPgFailover -Scenario $Scenario -Confirm:$false @faults -ErrorVariable failures -ErrorAction Continue
+        $script:failures = $failures
+    }
+
+    It 'returns one passed result, without errors' {
+        $failures | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+        @($result).Count | Should -Be 1
+        $result.Scenario | Should -Be $Scenario
+        $result.Messages | Where-Object { $_ -notmatch 'expected risk in asynchronous mode' } | Should -BeNullOrEmpty
+        $result.Passed | Should -BeTrue
+    }
+
+    It 'changes the leader only when the scenario should' {
+        $result.OldLeader | Should -Not -BeNullOrEmpty
+        if ($LeaderChanges) {
+            $result.NewLeader | Should -Not -Be $result.OldLeader
+            $result.TimeToNewLeader | Should -Not -BeNullOrEmpty
+            $result.TimeToHaproxySwitch | Should -Not -BeNullOrEmpty
+            $result.TimelineAfter | Should -BeGreaterThan $result.TimelineBefore
+        }
+        else {
+            $result.NewLeader | Should -Be $result.OldLeader
+            $result.TimelineAfter | Should -Be $result.TimelineBefore
+        }
+    }
+
+    It 'keeps writing: writes come back, nothing unexpected is read back, never two writable primaries' {
+        $result.AcknowledgedWrites | Should -BeGreaterThan 20
+        $result.WriteDowntime | Should -Not -BeNullOrEmpty
+        $result.UnexpectedWrites | Should -Be 0
+        $result.SplitBrainObserved | Should -BeFalse
+        if (-not $LeaderChanges) { $result.LostWrites | Should -Be 0 }
+    }
+
+    It 'brings the faulted node back streaming, and logs what happened' {
+        $result.OldLeaderRejoined | Should -BeTrue
+        $result.Events.Kind | Should -Contain 'FaultInjected'
+        $result.Events.Kind | Should -Contain 'MemberRejoined'
+        if ($Scenario -ne 'Switchover') { $result.Events.Kind | Should -Contain 'FaultHealed' }
+    }
+
+    It 'leaves a healthy cluster behind' {
+        $inventory | Test-HaPgCluster | Where-Object { -not $_.Passed } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Synchronous mode' -Tag Lab {
+    It 'applies strict synchronous mode as a dynamic change, without restarting anything' {
+        $result = $inventory | Set-HaPgPatroniConfig -SynchronousMode Strict
+        $result.ConfigChanges | Should -Contain 'Dynamic bootstrap.dcs.synchronous_mode_strict: false -> true'
+        $result | Where-Object PendingRestart | Should -BeNullOrEmpty
+        $deadline = (Get-Date).AddSeconds(30)
+        do { Start-Sleep 1; $roles = ($inventory | Get-HaPgCluster).Role } until ($roles -contains 'sync_standby' -or (Get-Date) -gt $deadline)
+        $roles | Should -Contain 'sync_standby'
+    }
+
+    It 'loses no acknowledged write when the leader crashes' {
+        $result = $inventory | Test-HaPgFailover -Scenario Crash -Confirm:$false
+        $result.Passed | Should -BeTrue
+        $result.LostWrites | Should -Be 0
+        $result.AcknowledgedWrites | Should -BeGreaterThan 20
+    }
+}
+
+Describe 'Safety and planned switchover' -Tag Lab {
+    It 'changes nothing under -WhatIf' {
+        $leader = Get-Leader
+        $output = $inventory | Test-HaPgFailover -Scenario Crash -WhatIf
+        $output | Should -BeNullOrEmpty
+        Get-Leader | Should -Be $leader
+    }
+
+    It 'switches over to the chosen candidate' {
+        $candidate = ($inventory | Get-HaPgCluster | Where-Object Role -NE 'leader' | Select-Object -Last 1).Member
+        $result = $inventory | Invoke-HaPgSwitchover -Candidate $candidate -Confirm:$false
+        $result.NewLeader | Should -Be $candidate
+        $result.OldLeader | Should -Not -Be $candidate
+        Get-Leader | Should -Be $candidate
+    }
+}
