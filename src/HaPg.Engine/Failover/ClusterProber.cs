@@ -70,20 +70,20 @@ namespace HaPg.Failover
             }
         }
 
+        /// <summary>Probes until <paramref name="stop"/> is cancelled; a stop while a probe is in flight ends it quietly.</summary>
         public async Task RunAsync(CancellationToken stop)
         {
-            while (!stop.IsCancellationRequested)
+            try
             {
-                var round = Task.Delay(TimeSpan.FromSeconds(1), stop);
-                await Task.WhenAll(ProbeSqlAsync(stop), ProbePatroniAsync(stop), ProbeHaproxyAsync(stop)).ConfigureAwait(false);
-                try
+                while (!stop.IsCancellationRequested)
                 {
+                    var round = Task.Delay(TimeSpan.FromSeconds(1), stop);
+                    await Task.WhenAll(ProbeSqlAsync(stop), ProbePatroniAsync(stop), ProbeHaproxyAsync(stop)).ConfigureAwait(false);
                     await round.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
         }
 
