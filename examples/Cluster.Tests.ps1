@@ -38,7 +38,15 @@ BeforeDiscovery {
 
     Import-Module $(if ($env:HAPG_MODULE_MANIFEST) { $env:HAPG_MODULE_MANIFEST } else { 'HaPg' })
     $inventory = Import-HaPgInventory $InventoryPath -SecretsPath $SecretsPath -WarningAction SilentlyContinue
-    $checks = @($inventory | Test-HaPgCluster -MaxLagBytes $MaxLagBytes)
+    # A node that cannot be read fails its checks and the test below, whatever the caller's $ErrorActionPreference.
+    $checks = @($inventory | Test-HaPgCluster -MaxLagBytes $MaxLagBytes -ErrorAction SilentlyContinue -ErrorVariable readErrors)
+    $readErrors = @($readErrors | ForEach-Object { "$_" })
+}
+
+Describe 'Reading the cluster' -ForEach @(@{ ReadErrors = $readErrors }) {
+    It 'reads every node' {
+        $ReadErrors | Should -BeNullOrEmpty
+    }
 }
 
 # One Describe per check, in Test-HaPgCluster's order, with one It per node it ran on.
@@ -52,7 +60,7 @@ Describe 'Cluster members' {
     BeforeAll {
         Import-Module $(if ($env:HAPG_MODULE_MANIFEST) { $env:HAPG_MODULE_MANIFEST } else { 'HaPg' })
         $inventory = Import-HaPgInventory $InventoryPath -SecretsPath $SecretsPath -WarningAction SilentlyContinue
-        $members = @($inventory | Get-HaPgCluster)
+        $members = @($inventory | Get-HaPgCluster -ErrorAction SilentlyContinue)
         $leaders = @($members | Where-Object Role -In 'leader', 'master', 'primary', 'standby_leader')
         $replicas = @($members | Where-Object { $_ -notin $leaders })
         $databaseNodes = @($inventory.Nodes | Where-Object { $_.Roles -match 'Postgres' } | ForEach-Object Name)
