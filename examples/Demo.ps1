@@ -21,7 +21,9 @@ $lab = New-HaPgLab -Name $LabName -NodeCount 5
 $lab | Format-Table Name, Address, User, HostKeySha256 -AutoSize | Out-Host
 
 Write-Section "2. Cluster: firewall, etcd, Patroni + PostgreSQL, HAProxy (the recipe's layout)"
-$inventory = $lab | New-HaPgInventory -ClusterName demo -KnownHostsPath $lab[0].KnownHostsPath -ClientNetwork $lab[0].Subnet
+# Lab nodes carry no subnet: clients are this host and the lab's /24.
+$subnet = ($lab[0].Address -replace '\.\d+$', '.0') + '/24'
+$inventory = $lab | New-HaPgInventory -ClusterName demo -KnownHostsPath $lab[0].KnownHostsPath -ClientNetwork $subnet
 $inventory |
     Set-HaPgFirewall |
     Install-HaPgEtcd |

@@ -69,14 +69,18 @@ namespace HaPg.Steps
             return StepOutcome.ChangedBy(Name, "installed " + string.Join(" ", missing));
         }
 
-        /// <summary>Parses `dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n'` output: "ii " means installed.</summary>
+        /// <summary>
+        /// Parses `dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n'` output. The abbreviation's second letter is the
+        /// package's state: "i" means installed, whatever was selected ("ii", or "hi" for a package on hold); a third
+        /// letter (an error flag such as "R", reinstall required) means it is not usable.
+        /// </summary>
         public static IReadOnlyList<string> ParseMissing(IEnumerable<string> wanted, string dpkgQueryOutput)
         {
             var installed = new HashSet<string>(
                 dpkgQueryOutput.Split('\n')
-                    .Select(line => line.Trim())
-                    .Where(line => line.StartsWith("ii ", StringComparison.Ordinal))
-                    .Select(line => line.Substring(3).Trim().Split(':')[0]),
+                    .Select(line => line.Split(new[] { ' ', '\t', '\r' }, StringSplitOptions.RemoveEmptyEntries))
+                    .Where(fields => fields.Length == 2 && fields[0].Length == 2 && fields[0][1] == 'i')
+                    .Select(fields => fields[1].Split(':')[0]),
                 StringComparer.Ordinal);
             return wanted.Where(p => !installed.Contains(p)).ToList();
         }

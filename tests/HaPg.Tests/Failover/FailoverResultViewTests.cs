@@ -42,7 +42,7 @@ namespace HaPg.Tests.Failover
                 lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }
 
-        private static string RepositoryRoot()
+        internal static string RepositoryRoot()
         {
             for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             {

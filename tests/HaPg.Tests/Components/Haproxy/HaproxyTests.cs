@@ -123,5 +123,28 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Equal(("L7STS", false), (servers[1].CheckStatus, servers[1].IsUp));
             Assert.Throws<System.FormatException>(() => HaproxyStatsParser.Parse("no header\n"));
         }
+    
+
+        [Theory]
+        [InlineData("St4ts:pa$$\"w#rd")]
+        [InlineData("plain")]
+        [InlineData("with space and \\ backslash")]
+        public void ReadStatsPasswordReadsBackWhatRenderWrote(string password)
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
+            var file = HaproxyConfig.Render(inventory, inventory.Nodes[3], new HaproxySettings { StatsUser = "ops", StatsPassword = password });
+
+            Assert.Equal(password, HaproxyConfig.ReadStatsPassword(file.Content));
+        }
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("listen stats\n\tstats enable\n")]
+        [InlineData("\tstats auth 'nocolon'\n")]
+        [InlineData("\tstats auth hapg:unquoted\n")]
+        public void ReadStatsPasswordIsNullWithoutAQuotedAuthLine(string config)
+        {
+            Assert.Null(HaproxyConfig.ReadStatsPassword(config));
+        }
     }
 }

@@ -1,0 +1,104 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using HaPg.Components.Etcd;
+using HaPg.Components.Firewall;
+using HaPg.Components.Haproxy;
+using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
+using HaPg.Tests.Components;
+using HaPg.Tests.Components.Patroni;
+using Xunit;
+
+namespace HaPg.Tests.Steps
+{
+    /// <summary>-WhatIf shows each plan's exact files and commands, and never a password.</summary>
+    public class PlanDescriptionTests
+    {
+        private const string StatsPassword = "St4ts-pass";
+
+        private static readonly string[] Secrets =
+            new[] { StatsPassword }.Concat(new[] { PatroniConfigTests.Passwords() }.SelectMany(p => new[] { p.Superuser!, p.Replication!, p.Rewind!, p.RestApi! }))
+                .ToArray();
+
+        private static void AssertDescribes(IEnumerable<string> description, params string[] expected)
+        {
+            var lines = description.ToList();
+            foreach (var text in expected)
+            {
+                Assert.True(lines.Any(l => l.Contains(text)), $"no line mentions '{text}':\n{string.Join("\n", lines)}");
+            }
+
+            foreach (var secret in Secrets)
+            {
+                Assert.DoesNotContain(lines, l => l.Contains(secret));
+            }
+        }
+
+        [Fact]
+        public void EtcdPlan()
+        {
+            var inventory = TestInventory.ThreeNodes();
+            AssertDescribes(EtcdSteps.For(inventory, inventory.Nodes[0]).Describe(),
+                "[install etcd] check: dpkg-query -W etcd-server etcd-client",
+                "install --no-install-recommends etcd-server etcd-client",
+                "[write /etc/default/etcd] file:  /etc/default/etcd (mode 0644, root:root,",
+                "run:   systemctl stop etcd; rm -rf /var/lib/etcd/default",
+                "run:   systemctl enable etcd; systemctl --no-block start etcd",
+                "systemctl --no-block restart etcd   (only if write /etc/default/etcd changed)");
+        }
+
+        [Fact]
+        public void PostgresInstallPlan()
+        {
+            var inventory = TestInventory.ThreeNodes();
+            AssertDescribes(PostgresSteps.Install(inventory, inventory.Nodes[1]).Describe(),
+                "file:  /etc/postgresql-common/createcluster.d/hapg.conf (mode 0644, root:root,",
+                "check: dpkg-query -W postgresql-15 patroni python3-etcd",
+                "install --no-install-recommends postgresql-15 patroni python3-etcd",
+                "check: ls -d /usr/lib/postgresql/*/bin",
+                "printf 'disabled\\n' > /etc/postgresql/15/main/start.conf",
+                "pg_ctlcluster 15 main stop",
+                "systemctl disable --now postgresql");
+        }
+
+        [Fact]
+        public void PatroniConfigPlan()
+        {
+            var inventory = TestInventory.ThreeNodes();
+            AssertDescribes(PatroniSteps.Configure(inventory, inventory.Nodes[2], 15, new PatroniSettings(), PatroniConfigTests.Passwords()).Describe(),
+                "install -d -o postgres -g postgres -m 0700 '/var/lib/postgresql/15/demo'",
+                "file:  /etc/patroni/config.yml (mode 0600, postgres:postgres, content holds secrets, not shown)",
+                "file:  /etc/systemd/system/patroni.service (mode 0644, root:root,",
+                "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed)",
+                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml changed)");
+        }
+
+        [Fact]
+        public void HaproxyPlan()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
+            AssertDescribes(HaproxySteps.For(inventory, inventory.Nodes[3], new HaproxySettings { StatsPassword = StatsPassword }).Describe(),
+                "check: dpkg-query -W haproxy socat",
+                "file:  /etc/haproxy/haproxy.cfg (mode 0600, root:root, content holds secrets, not shown)",
+                "check: haproxy -c -f '/etc/haproxy/haproxy.cfg.hapg-new'",
+                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg changed)");
+        }
+
+        [Fact]
+        public void FirewallPlan()
+        {
+            var inventory = TestInventory.ThreeNodes(false, "192.168.10.0/24");
+            var node = inventory.Nodes[0];
+            AssertDescribes(FirewallSteps.For(inventory, node, _ => Task.CompletedTask).Describe(),
+                "check: command -v ufw >/dev/null 2>&1 && ufw status | grep -q '^Status: active'",
+                "(if ufw is active)",
+                "systemd-run --unit=hapg-firewall-rollback --on-active=120 nft delete table inet hapg",
+                "file:  /etc/hapg/firewall.nft (mode 0644, root:root,",
+                "check: nft -c -f '/etc/hapg/firewall.nft.hapg-new'",
+                "file:  /etc/systemd/system/hapg-firewall.service",
+                "systemctl enable hapg-firewall.service",
+                "check: a new SSH session to 10.0.0.11:22 still gets in; then systemctl stop hapg-firewall-rollback.timer");
+        }
+    }
+}
