@@ -11,7 +11,6 @@ BeforeDiscovery {
         @{ Scenario = 'ReplicaCrash'; LeaderChanges = $false }
         @{ Scenario = 'EtcdMemberLoss'; LeaderChanges = $false }
         @{ Scenario = 'NodeHardStop'; LeaderChanges = $true }
-        @{ Scenario = 'NodeFreeze'; LeaderChanges = $true }
     )
 }
 
@@ -89,6 +88,53 @@ Describe 'Test-HaPgFailover -Scenario <Scenario>' -Tag Lab -ForEach $scenarios {
 
     It 'leaves a healthy cluster behind' {
         $inventory | Test-HaPgCluster | Where-Object { -not $_.Passed } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+}
+
+# A frozen leader that resumes after ttl meets Patroni 3.0.2's leader-key overwrite bug (patroni/patroni#2689, fixed in
+# 3.0.3; Debian 12 ships 3.0.2): whether it strikes is a race. What must hold either way: HaPg warns, heals the fault,
+# leaves a healthy cluster, and never reports a split brain or a lost write as a pass.
+Describe 'Test-HaPgFailover -Scenario NodeFreeze' -Tag Lab {
+    BeforeAll {
+        $script:freeze = $inventory | Test-HaPgFailover -Scenario NodeFreeze -Confirm:$false `
+            -InjectFault $nodeFaults.NodeFreeze.Inject -HealFault $nodeFaults.NodeFreeze.Heal -WarningVariable warned -WarningAction SilentlyContinue
+        $script:warned = $warned
+        $script:patroni = (Invoke-HaPgLabCommand -Lab $labName -Name node-1 -Command "dpkg-query -W -f '`${Version}' patroni").Output
+    }
+
+    It 'freezes and thaws the leader, and the fault is healed' {
+        $freeze.Scenario | Should -Be 'NodeFreeze'
+        $freeze.Events.Kind | Should -Contain 'FaultInjected'
+        $freeze.Events.Kind | Should -Contain 'FaultHealed'
+    }
+
+    It 'warns of the known Patroni bug when the version has it' {
+        if ([version]($patroni -replace '-.*$') -lt [version]'3.0.3') {
+            "$warned" | Should -Match 'patroni/patroni#2689'
+        }
+        else {
+            "$warned" | Should -Not -Match 'patroni/patroni#2689'
+        }
+    }
+
+    It 'never passes a split brain or a lost write' {
+        if ($freeze.SplitBrainObserved -or $freeze.LostWrites -gt 0 -or $freeze.UnexpectedWrites -gt 0) {
+            $freeze.Passed | Should -BeFalse
+            $freeze.Messages | Should -Not -BeNullOrEmpty
+        }
+        else {
+            $freeze.Passed | Should -BeTrue
+        }
+    }
+
+    It 'leaves a healthy cluster behind' {
+        $deadline = (Get-Date).AddSeconds(90)
+        do {
+            $failed = @($inventory | Test-HaPgCluster -ErrorAction SilentlyContinue | Where-Object { -not $_.Passed })
+            if ($failed.Count -eq 0) { break }
+            Start-Sleep 3
+        } while ((Get-Date) -lt $deadline)
+        $failed | ForEach-Object { "$_" } | Should -BeNullOrEmpty
     }
 }
 

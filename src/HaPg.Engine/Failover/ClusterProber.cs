@@ -13,21 +13,24 @@ using Npgsql;
 namespace HaPg.Failover
 {
     /// <summary>
-    /// Polls the cluster once a second while a scenario runs:
-    /// - every member directly with "select pg_is_in_recovery()" (writable = false): the samples the split-brain
-    ///   detector judges;
-    /// - Patroni's view (GET /patroni of every member, asked from a database node that is not under fault): a
-    ///   LeaderChanged event when another member becomes primary;
+    /// Polls the cluster once a second while a scenario runs, through Patroni's REST API and pg_is_in_recovery():
+    /// - every member directly with "select pg_is_in_recovery()", and every member's Patroni GET /primary (200 only
+    ///   while it holds the leader lock: what HAProxy routes on), asked from a database node not under fault. A
+    ///   member is a writable primary when both say so; those samples feed the split-brain detector. A member that
+    ///   accepts writes without the lock (a thawed or isolated old primary before Patroni demotes it, which only a
+    ///   watchdog prevents) is logged as a Note event;
+    /// - a LeaderChanged event when another member holds the lock;
     /// - HAProxy's primary listener: a HaproxySwitched event when another server is UP.
     /// </summary>
     public sealed class ClusterProber
     {
-        private const string RolesScript =
-            "import sys,json,urllib.request\n" +
+        private const string LockScript =
+            "import sys,urllib.request,urllib.error\n" +
             "for a in sys.argv[1:]:\n" +
             " n,u=a.split('=',1)\n" +
-            " try:\n  d=json.loads(urllib.request.urlopen(u,timeout=0.8).read()); print(n, d.get('role','-'), d.get('state','-'))\n" +
-            " except Exception as e:\n  print(n, '-', '-')\n";
+            " try:\n  print(n, urllib.request.urlopen(u,timeout=0.8).status)\n" +
+            " except urllib.error.HTTPError as e:\n  print(n, e.code)\n" +
+            " except Exception:\n  print(n, 0)\n";
 
         private readonly HaPgInventory inventory;
         private readonly FailoverClock clock;
@@ -35,6 +38,7 @@ namespace HaPg.Failover
         private readonly Func<HaPgNode, Task<IRemoteHost>> hostFor;
         private readonly SecureString password;
         private readonly List<ProbeSample> samples = new List<ProbeSample>();
+        private readonly HashSet<string> writableWithoutLock = new HashSet<string>();
         private string? patroniLeader;
         private string? haproxyPrimary;
 
@@ -78,7 +82,10 @@ namespace HaPg.Failover
                 while (!stop.IsCancellationRequested)
                 {
                     var round = Task.Delay(TimeSpan.FromSeconds(1), stop);
-                    await Task.WhenAll(ProbeSqlAsync(stop), ProbePatroniAsync(stop), ProbeHaproxyAsync(stop)).ConfigureAwait(false);
+                    var sql = ProbeSqlAsync(stop);
+                    var locks = ProbeLocksAsync(stop);
+                    await Task.WhenAll(sql, locks, ProbeHaproxyAsync(stop)).ConfigureAwait(false);
+                    Record(await sql.ConfigureAwait(false), await locks.ConfigureAwait(false));
                     await round.ConfigureAwait(false);
                 }
             }
@@ -87,8 +94,9 @@ namespace HaPg.Failover
             }
         }
 
-        private Task ProbeSqlAsync(CancellationToken stop) =>
-            Task.WhenAll(inventory.NodesWithRole(HaPgRole.Postgres).Select(async node =>
+        /// <summary>Each member's answer to pg_is_in_recovery(): true when it accepts writes, null when it did not answer.</summary>
+        private async Task<IReadOnlyList<(string Member, DateTimeOffset Time, bool? Writable)>> ProbeSqlAsync(CancellationToken stop) =>
+            await Task.WhenAll(inventory.NodesWithRole(HaPgRole.Postgres).Select(async node =>
             {
                 bool? writable;
                 try
@@ -100,44 +108,72 @@ namespace HaPg.Failover
                     using var command = new NpgsqlCommand("select pg_is_in_recovery()", connection);
                     writable = !(bool)(await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false))!;
                 }
-                catch (Exception)
+                catch (Exception) when (!stop.IsCancellationRequested)
                 {
                     writable = null;
                 }
 
-                lock (samples)
-                {
-                    samples.Add(new ProbeSample(clock.Now, node.Name, writable));
-                }
-            }));
+                return (node.Name, clock.Now, writable);
+            })).ConfigureAwait(false);
 
-        private async Task ProbePatroniAsync(CancellationToken stop)
+        /// <summary>Whether each member's Patroni holds the leader lock (GET /primary is 200); null when it did not answer.</summary>
+        private async Task<IReadOnlyDictionary<string, bool?>> ProbeLocksAsync(CancellationToken stop)
         {
+            var locks = new Dictionary<string, bool?>();
             if (RestVantage is null)
             {
-                return;
+                return locks;
             }
 
             try
             {
                 var host = await hostFor(RestVantage).ConfigureAwait(false);
                 var targets = inventory.NodesWithRole(HaPgRole.Postgres)
-                    .Select(n => ShellQuote.Quote(n.Name + "=http://" + NetAddress.HostPort(n, inventory.Ports.PatroniRest) + "/patroni"));
+                    .Select(n => ShellQuote.Quote(n.Name + "=http://" + NetAddress.HostPort(n, inventory.Ports.PatroniRest) + "/primary"));
                 var result = await host.ExecuteAsync(
-                    new RemoteCommand("python3 -c " + ShellQuote.Quote(RolesScript) + " " + string.Join(" ", targets)) { Sudo = false, LogStdout = false },
+                    new RemoteCommand("python3 -c " + ShellQuote.Quote(LockScript) + " " + string.Join(" ", targets)) { Sudo = false, LogStdout = false },
                     stop).ConfigureAwait(false);
-                var primary = result.Stdout.Split('\n').Select(l => l.Trim().Split(' '))
-                    .Where(p => p.Length == 3 && (p[1] == "primary" || p[1] == "master") && p[2] == "running")
-                    .Select(p => p[0]).ToList();
-                if (primary.Count == 1 && primary[0] != PatroniLeader)
+                foreach (var answer in result.Stdout.Split('\n').Select(l => l.Trim().Split(' ')).Where(p => p.Length == 2))
                 {
-                    events.Add(FailoverEventKind.LeaderChanged, primary[0], $"Patroni reports {primary[0]} as the running primary");
-                    Volatile.Write(ref patroniLeader, primary[0]);
+                    locks[answer[0]] = answer[1] == "200" ? true : answer[1] == "503" ? false : (bool?)null;
                 }
             }
             catch (Exception) when (!stop.IsCancellationRequested)
             {
                 // The vantage node may be unreachable for a moment; the next round asks again.
+            }
+
+            return locks;
+        }
+
+        /// <summary>Joins a round's answers into samples and events.</summary>
+        private void Record(IReadOnlyList<(string Member, DateTimeOffset Time, bool? Writable)> answers, IReadOnlyDictionary<string, bool?> locks)
+        {
+            foreach (var (member, time, writable) in answers)
+            {
+                locks.TryGetValue(member, out var holdsLock);
+                lock (samples)
+                {
+                    // Writable and not denied the lock: an unanswered lock probe is no proof that it is not the primary.
+                    samples.Add(new ProbeSample(time, member, writable is null ? (bool?)null : writable == true && holdsLock != false));
+                }
+
+                if (writable == true && holdsLock == false && writableWithoutLock.Add(member))
+                {
+                    events.Add(FailoverEventKind.Note, member,
+                        $"{member} accepts writes without the leader lock (HAProxy does not route to it) until Patroni demotes it; a watchdog closes this window");
+                }
+                else if (writable != true)
+                {
+                    writableWithoutLock.Remove(member);
+                }
+            }
+
+            var leaders = locks.Where(l => l.Value == true).Select(l => l.Key).ToList();
+            if (leaders.Count == 1 && leaders[0] != PatroniLeader)
+            {
+                events.Add(FailoverEventKind.LeaderChanged, leaders[0], $"Patroni: {leaders[0]} holds the leader lock");
+                Volatile.Write(ref patroniLeader, leaders[0]);
             }
         }
 

@@ -78,6 +78,10 @@ namespace HaPg.Failover
                 Inventory = inventory,
             };
             var synchronous = await IsSynchronousAsync(vantage).ConfigureAwait(false);
+            if (scenario == HaPgFailoverScenario.NodeFreeze)
+            {
+                await WarnOfKnownIssuesAsync(vantage, target).ConfigureAwait(false);
+            }
 
             var workload = new WriteWorkload(Writer(), runId, clock, events) { Rate = options.WriteRate };
             await workload.CreateTableAsync(Cancel).ConfigureAwait(false);
@@ -140,6 +144,7 @@ namespace HaPg.Failover
             result.TimeToNewLeader = events.First(FailoverEventKind.LeaderChanged, faultAt)?.Time - faultAt;
             result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
             result.Events = events.Snapshot().ToList();
+            result.Messages.AddRange(result.Events.Where(e => e.Kind == FailoverEventKind.Note).Select(e => e.Message).Distinct());
             Judge(result, scenario, synchronous, workload);
             result.Duration = clock.Now - started;
             return result;
@@ -370,6 +375,19 @@ namespace HaPg.Failover
 
             throw new HaPgRemoteException("HaPg.Failover.ClusterNotHealthy", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
                 $"The cluster is not healthy, so no fault is injected: members {string.Join("; ", members)}. Run Test-HaPgCluster.");
+        }
+
+        /// <summary>A freeze is what triggers Patroni's leader-key overwrite bug: say so before the result does.</summary>
+        private async Task WarnOfKnownIssuesAsync(HaPgNode vantage, HaPgNode target)
+        {
+            var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, target, "/patroni", Cancel)
+                .ConfigureAwait(false);
+            var known = status == 200 ? PatroniKnownIssues.LeaderKeyOverwrite(target.Name, PatroniRestParser.ParseStatus(body).PatroniVersion) : null;
+            if (known is not null)
+            {
+                context.WriteWarning(known);
+                events.Add(FailoverEventKind.Note, target.Name, known);
+            }
         }
 
         private async Task<bool> IsSynchronousAsync(HaPgNode vantage)

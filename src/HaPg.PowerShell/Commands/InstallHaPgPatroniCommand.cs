@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -31,6 +32,12 @@ namespace HaPg.PowerShell.Commands
                 var major = await PostgresSteps.DiscoverMajorAsync(context.Host, inventory.PostgresVersion, context.CancellationToken).ConfigureAwait(false);
                 var patroni = await context.Host.RunAsync(new RemoteCommand("dpkg-query -W -f '${Version}' patroni") { Sudo = false },
                     context.CancellationToken).ConfigureAwait(false);
+                var known = PatroniKnownIssues.LeaderKeyOverwrite(context.Node.Name, patroni.Stdout.Trim());
+                if (known is not null)
+                {
+                    context.WriteWarning(known);
+                }
+
                 return new HaPgPatroniInstallResult
                 {
                     PostgresVersion = major,
