@@ -164,8 +164,14 @@ Describe 'Safety and planned switchover' -Tag Lab {
         Get-Leader | Should -Be $leader
     }
 
+    It 'refuses, in synchronous mode, a candidate that is not the synchronous standby' {
+        $async = ($inventory | Get-HaPgCluster | Where-Object Role -EQ 'replica' | Select-Object -First 1).Member
+        { $inventory | Invoke-HaPgSwitchover -Candidate $async -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HaPg.Switchover.NotSyncStandby*'
+    }
+
     It 'switches over to the chosen candidate' {
-        $candidate = ($inventory | Get-HaPgCluster | Where-Object Role -NE 'leader' | Select-Object -Last 1).Member
+        $candidate = ($inventory | Get-HaPgCluster | Where-Object Role -EQ 'sync_standby' | Select-Object -First 1).Member
         $result = $inventory | Invoke-HaPgSwitchover -Candidate $candidate -Confirm:$false
         $result.NewLeader | Should -Be $candidate
         $result.OldLeader | Should -Not -Be $candidate

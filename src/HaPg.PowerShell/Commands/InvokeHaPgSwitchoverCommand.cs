@@ -15,6 +15,8 @@ namespace HaPg.PowerShell.Commands
     /// <para>A planned switchover (POST /switchover on the leader's Patroni): the leader stops cleanly, the candidate is promoted,
     /// and the old leader follows it as a replica. Without -Candidate the running replica with the least lag is chosen. It waits
     /// until the candidate is the running leader.</para>
+    /// <para>In synchronous mode only a synchronous standby can be promoted: another candidate is refused with
+    /// HaPg.Switchover.NotSyncStandby before anything is asked of Patroni.</para>
     /// <para>Writes pause for a few seconds: it asks for confirmation (ConfirmImpact High); -Confirm:$false skips it.</para>
     /// </remarks>
     /// <example>
@@ -53,6 +55,13 @@ namespace HaPg.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
                         $"No switchover possible: leader {leader?.Name ?? "none"}, candidate {Candidate ?? "(best replica)"} not a running replica; members: {string.Join("; ", members ?? Array.Empty<PatroniMember>())}."),
                     "HaPg.Switchover.NoCandidate", ErrorCategory.InvalidOperation, Candidate ?? inventory.ClusterName));
+                return;
+            }
+
+            if (PatroniSwitchover.Refusal(members!, candidate) is string refusal)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(refusal), "HaPg.Switchover.NotSyncStandby",
+                    ErrorCategory.InvalidArgument, candidate.Name));
                 return;
             }
 

@@ -62,6 +62,11 @@ namespace HaPg.Tests.Failover
             };
 
             Assert.Equal("c", PatroniSwitchover.BestCandidate(members)!.Name);
+            Assert.Null(PatroniSwitchover.Refusal(members, members[1]));
+
+            members[1].Role = PatroniSwitchover.SyncStandbyRole;
+            Assert.Equal("b", PatroniSwitchover.BestCandidate(members)!.Name);
+            Assert.Contains("only a synchronous standby (b)", PatroniSwitchover.Refusal(members, members[2]));
             Assert.Null(PatroniSwitchover.BestCandidate(members.Where(m => m.Name is "a" or "d")));
         }
     }

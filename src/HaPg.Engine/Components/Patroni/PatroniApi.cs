@@ -22,11 +22,12 @@ namespace HaPg.Components.Patroni
             "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n";
 
         private const string PatchScript =
-            "import sys,base64,urllib.request\n" +
+            "import sys,base64,urllib.request,urllib.error\n" +
             "user=sys.stdin.readline().rstrip('\\n'); pw=sys.stdin.readline().rstrip('\\n'); body=sys.stdin.read().encode()\n" +
             "auth=base64.b64encode((user+':'+pw).encode()).decode()\n" +
             "req=urllib.request.Request(sys.argv[1],data=body,method=sys.argv[2],headers={'Content-Type':'application/json','Authorization':'Basic '+auth})\n" +
-            "print(urllib.request.urlopen(req,timeout=30).read().decode())\n";
+            "try:\n print(urllib.request.urlopen(req,timeout=30).read().decode())\n" +
+            "except urllib.error.HTTPError as e:\n sys.stderr.write('HTTP %d: %s\\n' % (e.code, e.read().decode().strip())); sys.exit(1)\n";
 
         public static string Url(HaPgInventory inventory, HaPgNode node, string path) =>
             "http://" + NetAddress.HostPort(node, inventory.Ports.PatroniRest) + path;

@@ -12,11 +12,25 @@ namespace HaPg.Components.Patroni
     /// <summary>A planned switchover through Patroni's REST API (POST /switchover), awaited until the candidate leads.</summary>
     public static class PatroniSwitchover
     {
-        /// <summary>The running replica with the least lag: the best switchover or failover candidate.</summary>
+        public const string SyncStandbyRole = "sync_standby";
+
+        /// <summary>
+        /// The best switchover candidate: a running synchronous standby if there is one (in synchronous mode Patroni promotes
+        /// no other), else the running replica with the least lag.
+        /// </summary>
         public static PatroniMember? BestCandidate(IEnumerable<PatroniMember> members) =>
             members.Where(m => !m.IsLeader && (m.State == "running" || m.State == "streaming"))
-                .OrderBy(m => m.LagBytes ?? long.MaxValue).ThenBy(m => m.Name, StringComparer.Ordinal)
+                .OrderBy(m => m.Role == SyncStandbyRole ? 0 : 1).ThenBy(m => m.LagBytes ?? long.MaxValue).ThenBy(m => m.Name, StringComparer.Ordinal)
                 .FirstOrDefault();
+
+        /// <summary>Why <paramref name="candidate"/> cannot be promoted, or null when it can.</summary>
+        public static string? Refusal(IReadOnlyCollection<PatroniMember> members, PatroniMember candidate)
+        {
+            var sync = members.Where(m => m.Role == SyncStandbyRole).Select(m => m.Name).ToList();
+            return sync.Count > 0 && !sync.Contains(candidate.Name)
+                ? $"In synchronous mode only a synchronous standby ({string.Join(", ", sync)}) can be promoted; {candidate.Name} is not one."
+                : null;
+        }
 
         /// <summary>
         /// Asks the leader's Patroni to hand over to <paramref name="candidate"/>, then waits until the candidate is the
