@@ -15,6 +15,7 @@ Import-Module (Join-Path $PSScriptRoot '../tests/lab/HaPgLab.psd1') -Force
 
 function Write-Section([string] $Title) { Write-Host "`n=== $Title" -ForegroundColor Cyan }
 $clock = [Diagnostics.Stopwatch]::StartNew()
+$failover = @()
 
 Write-Section "1. Lab: five Debian 12 machines (systemd-nspawn), each with its own address and sshd"
 $lab = New-HaPgLab -Name $LabName -NodeCount 5
@@ -24,13 +25,16 @@ Write-Section "2. Cluster: firewall, etcd, Patroni + PostgreSQL, HAProxy (the re
 # Lab nodes carry no subnet: clients are this host and the lab's /24.
 $subnet = ($lab[0].Address -replace '\.\d+$', '.0') + '/24'
 $inventory = $lab | New-HaPgInventory -ClusterName demo -KnownHostsPath $lab[0].KnownHostsPath -ClientNetwork $subnet
+$build = [Diagnostics.Stopwatch]::StartNew()
+# One pipeline; -OutVariable keeps each step's per-node results, which the next step consumes, for display.
 $inventory |
-    Set-HaPgFirewall |
-    Install-HaPgEtcd |
-    Install-HaPgPatroni |
-    Set-HaPgPatroniConfig |
-    Install-HaPgHaproxy |
-    Format-Table -AutoSize | Out-Host
+    Set-HaPgFirewall -OutVariable firewall |
+    Install-HaPgEtcd -OutVariable etcd |
+    Install-HaPgPatroni -OutVariable patroni |
+    Set-HaPgPatroniConfig -OutVariable config |
+    Install-HaPgHaproxy -OutVariable haproxy | Out-Null
+foreach ($step in $firewall, $etcd, $patroni, $config, $haproxy) { $step | Format-Table -AutoSize | Out-Host }
+Write-Host ("Cluster built in {0:N0} s." -f $build.Elapsed.TotalSeconds)
 
 Write-Section "3. Get-HaPgCluster"
 $inventory | Get-HaPgCluster | Format-Table -AutoSize | Out-Host
@@ -41,11 +45,16 @@ $checks | Format-Table -AutoSize | Out-Host
 
 if (Get-Command Test-HaPgFailover -Module HaPg -ErrorAction SilentlyContinue) {
     Write-Section "5. Test-HaPgFailover -Scenario StopPatroni,Crash"
-    $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false | Format-Table -AutoSize | Out-Host
+    $failover = $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false
+    $failover | Format-Table -AutoSize | Out-Host
+    foreach ($result in $failover) {
+        Write-Host "$($result.Scenario): time to new leader $($result.TimeToNewLeader), to HAProxy switch $($result.TimeToHaproxySwitch), old leader streaming $($result.OldLeaderRejoinTime) after it returned"
+        $result.Events | ForEach-Object { Write-Host "    $_" }
+    }
     Write-Section "6. Get-HaPgCluster after failover"
     $inventory | Get-HaPgCluster | Format-Table -AutoSize | Out-Host
 }
 
 Write-Host ("`nDemo finished in {0:N0} s. The lab is still running; remove it with:" -f $clock.Elapsed.TotalSeconds)
 Write-Host "  dotnet pwsh -c 'Import-Module ./tests/lab/HaPgLab.psd1; Remove-HaPgLab -Name $LabName'"
-if ($checks | Where-Object { -not $_.Passed }) { exit 1 }
+if (($checks + $failover) | Where-Object { -not $_.Passed }) { exit 1 }

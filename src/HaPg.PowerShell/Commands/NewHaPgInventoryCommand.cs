@@ -108,6 +108,7 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The networks (CIDR, such as 10.0.0.0/24) whose clients may reach PostgreSQL and HAProxy.</summary>
         [Parameter]
         [Alias("ClientNetworks")]
+        [ValidateNotNull]
         public string[] ClientNetwork { get; set; } = new string[0];
 
         /// <summary>PostgreSQL's port on the Postgres nodes. Default 5432.</summary>
