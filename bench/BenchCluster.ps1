@@ -16,7 +16,8 @@ function New-BenchCluster {
         [switch] $Reuse
     )
     $nodes = @(if ($Reuse) { Get-HaPgLab -Name $Lab | Where-Object State -EQ 'Running' })
-    if ($nodes.Count -ne 5) { $nodes = @(New-HaPgLab -Name $Lab -NodeCount 5) }
+    # One retry: on this shared 2-core host a boot storm can outlast New-HaPgLab's 120 s SSH wait.
+    if ($nodes.Count -ne 5) { $nodes = @(try { New-HaPgLab -Name $Lab -NodeCount 5 } catch { Write-Warning "$_; retrying"; New-HaPgLab -Name $Lab -NodeCount 5 }) }
     $subnet = ($nodes[0].Address -replace '\.\d+$', '.0') + '/24'
     $inventory = $nodes | New-HaPgInventory -ClusterName $Lab -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet `
         -WarningAction SilentlyContinue
@@ -64,7 +65,8 @@ function Invoke-BenchPgbench($Inventory, [string] $Address, [int] $Port, [string
 }
 
 function Get-Median([object[]] $Values) {
-    $sorted = @($Values | Where-Object { $null -ne $_ } | ForEach-Object { [double]$_ } | Sort-Object)
+    # Missing values (a run that never got there) may arrive as empty objects from a job or JSON: skip them.
+    $sorted = @($Values | Where-Object { $_ -is [ValueType] } | ForEach-Object { [double]$_ } | Sort-Object)
     if ($sorted.Count -eq 0) { return $null }
     $middle = [math]::Floor($sorted.Count / 2)
     if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }

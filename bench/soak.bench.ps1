@@ -6,7 +6,7 @@
     failed writes.
 .DESCRIPTION
     The impairment is tc netem (delay -Delay) on host0 of every database node. Where the kernel has no sch_netem (this
-    lab host's kernel has none), it falls back to dropping -LossPercent % of outgoing TCP packets with nftables
+    lab host's kernel has none), it falls back to dropping -LossPercent % of every outgoing packet with nftables
     (numgen random), which makes TCP retransmit (200 ms+ stalls). Either is removed in finally.
     The load is pgbench -n -c 2 -j 2 -R -Rate (inserts into hapg_soak) through HAProxy :5000; a failover would abort its
     clients. Raw samples go to out/bench/soak-<time>.json. Needs root (the lab) and pgbench on this host.
@@ -30,21 +30,33 @@ param(
 
 # Round-trip time and loss between two database nodes, as ping sees it.
 function Measure-BenchLink($From, $To) {
-    (Invoke-HaPgLabCommand -Lab $Lab -Name $From.Name -Command "ping -q -c 20 -i 0.2 $($To.Address) | tail -2 | tr '\n' ' '").Output.Trim()
+    (Invoke-HaPgLabCommand -Lab $Lab -Name $From.Name -Command "ping -q -c 100 -i 0.05 $($To.Address) | tail -2 | tr '\n' ' '").Output.Trim()
 }
 
 function Set-BenchImpairment($Node) {
     $netem = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command "tc qdisc replace dev host0 root netem delay $Delay 2>&1; echo rc=`$?"
     if ($netem.Output -match 'rc=0') { return "netem delay $Delay" }
     $nft = "nft 'add table inet hapg_soak; add chain inet hapg_soak out { type filter hook output priority 0 ; }; " +
-        "add rule inet hapg_soak out meta l4proto tcp numgen random mod 100 < $LossPercent drop' 2>&1; echo rc=`$?"
+        "add rule inet hapg_soak out numgen random mod 100 < $LossPercent counter drop' 2>&1; echo rc=`$?"
     $loss = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command $nft
     if ($loss.Output -notmatch 'rc=0') { throw "$($Node.Name): neither netem ($($netem.Output.Trim())) nor nft loss worked: $($loss.Output.Trim())" }
-    "no sch_netem in the kernel: $LossPercent % of outgoing TCP packets dropped (nft numgen)"
+    "no sch_netem in the kernel: $LossPercent % of outgoing packets dropped (nft numgen)"
+}
+
+# Packets the nft fallback dropped on the node (empty with netem).
+function Get-BenchDropped($Node) {
+    $counter = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command "nft list chain inet hapg_soak out 2>/dev/null | grep -o 'packets [0-9]*'"
+    if ($counter.Output -match 'packets (\d+)') { "$($Node.Name)=$($Matches[1])" }
 }
 
 function Clear-BenchImpairment($Node) {
     Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command 'tc qdisc del dev host0 root 2>/dev/null; nft delete table inet hapg_soak 2>/dev/null; true' | Out-Null
+}
+
+# HAProxy's own log of server state changes (journald on the proxy node) since the load started.
+function Get-BenchHaproxyTransition($Node, [long] $Since) {
+    $log = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command "journalctl --no-pager -o short-precise --since @$Since | grep -E 'Server .* is (DOWN|UP)|has no server available'"
+    @($log.Output -split "`n" | Where-Object { $_.Trim() })
 }
 
 function Invoke-BenchPsql($Inventory, [string] $Address, [string] $Sql) {
@@ -71,6 +83,7 @@ try {
     "  ping $($database[0].Name) -> $($database[1].Name) before: $linkBefore" | Write-Host
     "  ping $($database[0].Name) -> $($database[1].Name) during: $linkDuring" | Write-Host
 
+    $loadStart = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     $load = Start-BenchClient 'pgbench' $inventory $proxy 5000 @('-n', '-c', '2', '-j', '2', '-R', "$Rate", '-T', "$($Minutes * 60)", '-P', '60', '-f', $sqlFile.FullName)
     $samples = [Collections.Generic.List[object]]::new()
     while (-not $load.HasExited) {
@@ -86,9 +99,14 @@ try {
         if ($rest -gt 0) { $load.WaitForExit([int]($rest * 1000)) | Out-Null }
     }
     $pgbench = Wait-BenchProcess $load
-    $rows = Invoke-BenchPsql $inventory $proxy 'select count(*) from hapg_soak'
+    $proxyNode = $inventory.Nodes | Where-Object Address -EQ $proxy
+    $transitions = Get-BenchHaproxyTransition $proxyNode $loadStart
+    $rows = foreach ($try in 1..5) {
+        try { Invoke-BenchPsql $inventory $proxy 'select count(*) from hapg_soak'; break } catch { Write-Warning "count try ${try}: $_"; Start-Sleep 3 }
+    }
 }
 finally {
+    $dropped = @(foreach ($node in $database) { Get-BenchDropped $node }) -join ' '
     foreach ($node in $database) { Clear-BenchImpairment $node }
     if ($database) { try { Invoke-BenchPsql $inventory $proxy 'drop table if exists hapg_soak' | Out-Null } catch { Write-Warning "$_" } }
     Remove-Item $sqlFile -ErrorAction Ignore
@@ -104,18 +122,23 @@ $failedTx = if ($pgbench.Output -match 'number of failed transactions: (\d+)') {
 $aborted = ([regex]::Matches($pgbench.Output, 'client \d+ aborted')).Count
 $latency = if ($pgbench.Output -match 'latency average = ([\d.]+) ms') { [double]$Matches[1] }
 $summary = [pscustomobject]@{
-    Minutes = $Minutes; Impairment = $impairment; PingBefore = $linkBefore; PingDuring = $linkDuring
+    Minutes = $Minutes; Impairment = $impairment; DroppedPackets = $dropped; PingBefore = $linkBefore; PingDuring = $linkDuring
     Polls = $samples.Count; PollsWithoutLeader = @($samples | Where-Object { -not $_.Leader }).Count
     LeaderChanges = Measure-Change $samples.Leader; TimelineChanges = Measure-Change $samples.Timeline
     Leaders = (@($samples.Leader | Where-Object { $_ } | Select-Object -Unique) -join ', ')
     Timelines = (@($samples.Timeline | Where-Object { $null -ne $_ } | Select-Object -Unique) -join ', ')
     WritesProcessed = $processed; WritesFailed = $failedTx; ClientsAborted = $aborted; PgbenchExit = $pgbench.ExitCode
     RowsWritten = $rows; LatencyMsAvg = $latency
+    HaproxyDown = @($transitions | Where-Object { $_ -match 'is DOWN' }).Count
 }
 $path = New-BenchOutputPath 'soak'
-ConvertTo-Json -InputObject @{ Summary = $summary; Samples = $samples; Pgbench = $pgbench.Output } -Depth 4 | Set-Content $path
+ConvertTo-Json -InputObject @{ Summary = $summary; Samples = $samples; Pgbench = $pgbench.Output; Haproxy = $transitions } -Depth 4 | Set-Content $path
 "Soak of $Minutes min on lab $Lab, load pgbench -c 2 -R $Rate through HAProxy :5000; raw: $path"
 $summary | Format-List | Out-String -Width 120
 "Leader changes $($summary.LeaderChanges) (target 0), timeline changes $($summary.TimelineChanges) (target 0), write errors $($failedTx + $aborted) (pgbench exit $($pgbench.ExitCode))"
 $samples | Where-Object Error | ForEach-Object { "  poll $($_.Time): $($_.Error)" }
+"HAProxy server state changes (journal on $($proxyNode.Name)):"
+$transitions | ForEach-Object { "  $_" }
+"pgbench:"
+$pgbench.Output -split "`n" | Where-Object { $_ -match 'progress|aborted|error|processed|failed|latency|tps' } | ForEach-Object { "  $_" }
 "Total: $([math]::Round($clock.Elapsed.TotalMinutes, 1)) min"
