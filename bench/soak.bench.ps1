@@ -8,8 +8,10 @@
     The impairment is tc netem (delay -Delay) on host0 of every database node. Where the kernel has no sch_netem (this
     lab host's kernel has none), it falls back to dropping -LossPercent % of every outgoing packet with nftables
     (numgen random), which makes TCP retransmit (200 ms+ stalls). Either is removed in finally.
-    The load is pgbench -n -c 2 -j 2 -R -Rate (inserts into hapg_soak) through HAProxy :5000; a failover would abort its
-    clients. Raw samples go to out/bench/soak-<time>.json. Needs root (the lab) and pgbench on this host.
+    The load is pgbench -n -c 2 -j 2 -R -Rate (inserts into hapg_soak) through HAProxy :5000; a dropped session aborts
+    its client (counted as a write error) and a new pgbench takes over for the time left. HAProxy's own log of server
+    state changes is read from the proxy node's journal. Raw samples go to out/bench/soak-<time>.json.
+    Needs root (the lab) and pgbench on this host.
 .EXAMPLE
     dotnet pwsh ./bench/soak.bench.ps1 -Minutes 10
 #>
@@ -55,7 +57,7 @@ function Clear-BenchImpairment($Node) {
 
 # HAProxy's own log of server state changes (journald on the proxy node) since the load started.
 function Get-BenchHaproxyTransition($Node, [long] $Since) {
-    $log = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command "journalctl --no-pager -o short-precise --since @$Since | grep -E 'Server .* is (DOWN|UP)|has no server available'"
+    $log = Invoke-HaPgLabCommand -Lab $Lab -Name $Node.Name -Command "journalctl --no-pager -o short-precise --since @$Since | grep -E '\[(WARNING|ALERT)\].*(Server .* is (DOWN|UP)|has no server available)'"
     @($log.Output -split "`n" | Where-Object { $_.Trim() })
 }
 
@@ -84,9 +86,19 @@ try {
     "  ping $($database[0].Name) -> $($database[1].Name) during: $linkDuring" | Write-Host
 
     $loadStart = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    $load = Start-BenchClient 'pgbench' $inventory $proxy 5000 @('-n', '-c', '2', '-j', '2', '-R', "$Rate", '-T', "$($Minutes * 60)", '-P', '60', '-f', $sqlFile.FullName)
+    $deadline = (Get-Date).AddMinutes($Minutes)
     $samples = [Collections.Generic.List[object]]::new()
-    while (-not $load.HasExited) {
+    # pgbench ends a client at its first error: a new pgbench takes over for the time left, so the load lasts -Minutes.
+    $loads = [Collections.Generic.List[object]]::new()
+    $load = $null
+    while ($true) {
+        if (-not $load -or $load.HasExited) {
+            if ($load) { $loads.Add((Wait-BenchProcess $load)) }
+            $left = [int]($deadline - (Get-Date)).TotalSeconds
+            if ($left -lt 2) { $load = $null; break }
+            if ($load) { "$(Get-Date -Format 'HH:mm:ss') pgbench ended early (exit $($loads[-1].ExitCode)); restarting for $left s" | Write-Host }
+            $load = Start-BenchClient 'pgbench' $inventory $proxy 5000 @('-n', '-c', '2', '-j', '2', '-R', "$Rate", '-T', "$left", '-P', '60', '-f', $sqlFile.FullName)
+        }
         $at = Get-Date
         $members = @($inventory | Get-HaPgCluster -ErrorAction SilentlyContinue -ErrorVariable pollFailed)
         $leader = $members | Where-Object Role -EQ 'leader' | Select-Object -First 1
@@ -98,7 +110,6 @@ try {
         $rest = $PollSeconds - ((Get-Date) - $at).TotalSeconds
         if ($rest -gt 0) { $load.WaitForExit([int]($rest * 1000)) | Out-Null }
     }
-    $pgbench = Wait-BenchProcess $load
     $proxyNode = $inventory.Nodes | Where-Object Address -EQ $proxy
     $transitions = Get-BenchHaproxyTransition $proxyNode $loadStart
     $rows = foreach ($try in 1..5) {
@@ -117,28 +128,32 @@ function Measure-Change([object[]] $Values) {
     $known = @($Values | Where-Object { $null -ne $_ -and "$_" -ne '' })
     @(for ($i = 1; $i -lt $known.Count; $i++) { if ("$($known[$i])" -ne "$($known[$i - 1])") { 1 } }).Count
 }
-$processed = if ($pgbench.Output -match 'number of transactions actually processed: (\d+)') { [int]$Matches[1] }
-$failedTx = if ($pgbench.Output -match 'number of failed transactions: (\d+)') { [int]$Matches[1] } else { 0 }
-$aborted = ([regex]::Matches($pgbench.Output, 'client \d+ aborted')).Count
-$latency = if ($pgbench.Output -match 'latency average = ([\d.]+) ms') { [double]$Matches[1] }
+function Measure-Pgbench([string] $Pattern) {
+    ($loads | ForEach-Object { if ($_.Output -match $Pattern) { [double]$Matches[1] } } | Measure-Object -Sum).Sum
+}
+$processed = [int](Measure-Pgbench 'number of transactions actually processed: (\d+)')
+$failedTx = [int](Measure-Pgbench 'number of failed transactions: (\d+)')
+$aborted = ($loads | ForEach-Object { [regex]::Matches($_.Output, 'client \d+ aborted').Count } | Measure-Object -Sum).Sum
+$latency = Get-Median ($loads | ForEach-Object { if ($_.Output -match 'latency average = ([\d.]+) ms') { [double]$Matches[1] } })
 $summary = [pscustomobject]@{
     Minutes = $Minutes; Impairment = $impairment; DroppedPackets = $dropped; PingBefore = $linkBefore; PingDuring = $linkDuring
     Polls = $samples.Count; PollsWithoutLeader = @($samples | Where-Object { -not $_.Leader }).Count
     LeaderChanges = Measure-Change $samples.Leader; TimelineChanges = Measure-Change $samples.Timeline
     Leaders = (@($samples.Leader | Where-Object { $_ } | Select-Object -Unique) -join ', ')
     Timelines = (@($samples.Timeline | Where-Object { $null -ne $_ } | Select-Object -Unique) -join ', ')
-    WritesProcessed = $processed; WritesFailed = $failedTx; ClientsAborted = $aborted; PgbenchExit = $pgbench.ExitCode
-    RowsWritten = $rows; LatencyMsAvg = $latency
+    WritesProcessed = $processed; WritesFailed = $failedTx; ClientsAborted = $aborted; PgbenchRuns = $loads.Count
+    PgbenchExit = ($loads.ExitCode -join ','); RowsWritten = $rows; LatencyMsAvg = $latency
     HaproxyDown = @($transitions | Where-Object { $_ -match 'is DOWN' }).Count
+    HaproxyPrimaryDown = @($transitions | Where-Object { $_ -match 'Server primary/.* is DOWN' }).Count
 }
 $path = New-BenchOutputPath 'soak'
-ConvertTo-Json -InputObject @{ Summary = $summary; Samples = $samples; Pgbench = $pgbench.Output; Haproxy = $transitions } -Depth 4 | Set-Content $path
+ConvertTo-Json -InputObject @{ Summary = $summary; Samples = $samples; Pgbench = @($loads.Output); Haproxy = $transitions } -Depth 4 | Set-Content $path
 "Soak of $Minutes min on lab $Lab, load pgbench -c 2 -R $Rate through HAProxy :5000; raw: $path"
 $summary | Format-List | Out-String -Width 120
-"Leader changes $($summary.LeaderChanges) (target 0), timeline changes $($summary.TimelineChanges) (target 0), write errors $($failedTx + $aborted) (pgbench exit $($pgbench.ExitCode))"
+"Leader changes $($summary.LeaderChanges) (target 0), timeline changes $($summary.TimelineChanges) (target 0), write errors $($failedTx + $aborted) ($($loads.Count) pgbench run(s), exit $($summary.PgbenchExit))"
 $samples | Where-Object Error | ForEach-Object { "  poll $($_.Time): $($_.Error)" }
 "HAProxy server state changes (journal on $($proxyNode.Name)):"
 $transitions | ForEach-Object { "  $_" }
 "pgbench:"
-$pgbench.Output -split "`n" | Where-Object { $_ -match 'progress|aborted|error|processed|failed|latency|tps' } | ForEach-Object { "  $_" }
+$loads.Output -split "`n" | Where-Object { $_ -match 'progress|aborted|error|processed|failed|latency|tps' } | ForEach-Object { "  $_" }
 "Total: $([math]::Round($clock.Elapsed.TotalMinutes, 1)) min"
