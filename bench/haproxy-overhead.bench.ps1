@@ -1,0 +1,73 @@
+#requires -Version 7.2
+<#
+.SYNOPSIS
+    HAProxy's cost in front of PostgreSQL: pgbench select-only (-S) from this host through HAProxy's 5000 and straight
+    to the leader's 5432, in alternating rounds of the same run. Prints median TPS each way and the ratio (target >= 0.85).
+.DESCRIPTION
+    Builds a Default-profile cluster in its own 5-node lab (or -Reuse a running one, e.g. failover.bench.ps1 -KeepLab's),
+    initializes pgbench (-i -s 10) through 5000, runs -Rounds x (-Seconds through 5000, then -Seconds direct), and drops
+    the pgbench tables at the end. The password is only in the pgbench process's environment.
+    Raw results go to out/bench/haproxy-overhead-<time>.json. Needs root (the lab), pgbench on this host, and the built module.
+.EXAMPLE
+    dotnet pwsh ./bench/haproxy-overhead.bench.ps1 -Lab benchd -Reuse -KeepLab
+#>
+[CmdletBinding()]
+param(
+    [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Lab = 'benchh',
+    [ValidateRange(1, 50)] [int] $Rounds = 5,
+    [ValidateRange(5, 600)] [int] $Seconds = 20,
+    [ValidateRange(1, 64)] [int] $Clients = 4,
+    [ValidateRange(1, 64)] [int] $Threads = 2,
+    [ValidateRange(1, 1000)] [int] $Scale = 10,
+    # Use a running lab of that name (re-running the idempotent pipeline) instead of building a new one.
+    [switch] $Reuse,
+    [switch] $KeepLab
+)
+
+. (Join-Path $PSScriptRoot 'BenchCluster.ps1')
+if (-not (Get-Command pgbench -CommandType Application -ErrorAction Ignore)) {
+    throw 'pgbench is missing on this host: apt-get install postgresql-client (Debian) or postgresql-contrib'
+}
+
+$clock = [Diagnostics.Stopwatch]::StartNew()
+try {
+    $inventory = New-BenchCluster -Lab $Lab -Reuse:$Reuse
+    $proxy = Get-BenchProxyAddress $inventory
+    $leader = Get-BenchLeaderAddress $inventory
+    "$(Get-Date -Format 'HH:mm:ss') cluster $Lab ready; HAProxy $proxy`:5000, leader $leader`:5432"
+
+    $init = Invoke-BenchPgbench $inventory $proxy 5000 @('-i', '-q', '-s', "$Scale")
+    if ($init.ExitCode) { throw "pgbench -i failed: $($init.Output)" }
+    $runs = try {
+        foreach ($round in 1..$Rounds) {
+            foreach ($way in @(@{ Path = 'HAProxy :5000'; Address = $proxy; Port = 5000 }, @{ Path = 'direct :5432'; Address = $leader; Port = 5432 })) {
+                $run = Invoke-BenchPgbench $inventory $way.Address $way.Port @('-S', '-n', '-c', "$Clients", '-j', "$Threads", '-T', "$Seconds")
+                $tps = if ($run.Output -match 'tps = ([\d.]+) \(without initial connection time\)') { [double]$Matches[1] }
+                if ($run.ExitCode -or $null -eq $tps) { throw "pgbench via $($way.Path) failed (exit $($run.ExitCode)): $($run.Output)" }
+                $latency = if ($run.Output -match 'latency average = ([\d.]+) ms') { [double]$Matches[1] }
+                "$(Get-Date -Format 'HH:mm:ss') round $round $($way.Path): $tps tps, $latency ms" | Write-Host
+                [pscustomobject]@{ Round = $round; Path = $way.Path; Tps = $tps; LatencyMs = $latency }
+            }
+        }
+    }
+    finally {
+        $drop = Invoke-BenchPgbench $inventory $proxy 5000 @('-i', '-I', 'd')
+        if ($drop.ExitCode) { Write-Warning "dropping the pgbench tables failed: $($drop.Output)" }
+    }
+}
+finally {
+    if (-not $KeepLab) { Remove-HaPgLab -Name $Lab | Out-Null }
+}
+
+$path = New-BenchOutputPath 'haproxy-overhead'
+ConvertTo-Json -InputObject @($runs) | Set-Content $path
+$viaProxy = Get-Median ($runs | Where-Object Path -EQ 'HAProxy :5000').Tps
+$direct = Get-Median ($runs | Where-Object Path -EQ 'direct :5432').Tps
+$ratio = [math]::Round($viaProxy / $direct, 3)
+"pgbench -S -c $Clients -j $Threads -T $Seconds, scale $Scale, $Rounds alternating rounds; raw: $path"
+@(
+    [pscustomobject]@{ Path = 'HAProxy :5000'; 'Median TPS' = $viaProxy; 'Median latency ms' = Get-Median ($runs | Where-Object Path -EQ 'HAProxy :5000').LatencyMs }
+    [pscustomobject]@{ Path = 'direct :5432'; 'Median TPS' = $direct; 'Median latency ms' = Get-Median ($runs | Where-Object Path -EQ 'direct :5432').LatencyMs }
+) | Format-Table -AutoSize | Out-String -Width 120
+"Ratio HAProxy/direct: $ratio (target >= 0.85: $(if ($ratio -ge 0.85) { 'met' } else { 'NOT met' }))"
+"Total: $([math]::Round($clock.Elapsed.TotalMinutes, 1)) min"
