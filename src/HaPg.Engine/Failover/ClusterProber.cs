@@ -17,8 +17,8 @@ namespace HaPg.Failover
     /// - every member directly with "select pg_is_in_recovery()", and every member's Patroni GET /primary (200 only
     ///   while it holds the leader lock: what HAProxy routes on), asked from a database node not under fault. A
     ///   member is a writable primary when both say so; those samples feed the split-brain detector. A member that
-    ///   accepts writes without the lock (a thawed or isolated old primary before Patroni demotes it, which only a
-    ///   watchdog prevents) is logged as a Note event;
+    ///   accepts writes without the lock (an old primary in the moment before Patroni demotes it) is logged as a
+    ///   Note event;
     /// - a LeaderChanged event when another member holds the lock;
     /// - HAProxy's primary listener: a HaproxySwitched event when another server is UP.
     /// </summary>
@@ -161,7 +161,7 @@ namespace HaPg.Failover
                 if (writable == true && holdsLock == false && writableWithoutLock.Add(member))
                 {
                     events.Add(FailoverEventKind.Note, member,
-                        $"{member} accepts writes without the leader lock (HAProxy does not route to it) until Patroni demotes it; a watchdog closes this window");
+                        $"{member} accepted writes for a moment without the leader lock, before Patroni demoted it (HAProxy does not route to it; only direct clients could write there)");
                 }
                 else if (writable != true)
                 {

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Etcd;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -333,14 +334,8 @@ namespace HaPg.Failover
             return null;
         }
 
-        private async Task<bool> IsStreamingAsync(HaPgNode node)
-        {
-            var host = await context.HostForAsync(node).ConfigureAwait(false);
-            var state = await host.ExecuteAsync(new RemoteCommand(
-                "runuser -u postgres -- psql -X -q -t -A -h " + PatroniConfig.UnixSocketDirectory + " -p " + inventory.Ports.Postgres +
-                " -d postgres -c " + ShellQuote.Quote("select status from pg_stat_wal_receiver")) { LogStdout = false }, Cancel).ConfigureAwait(false);
-            return state.Stdout.Trim() == "streaming";
-        }
+        private async Task<bool> IsStreamingAsync(HaPgNode node) =>
+            await LocalPsql.WalReceiverStatusAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false) == "streaming";
 
         private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout)
         {

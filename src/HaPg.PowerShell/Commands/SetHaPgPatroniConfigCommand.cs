@@ -151,13 +151,11 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The replica's own walreceiver streams (pg_stat_wal_receiver), read through the local socket as postgres.</summary>
         private static async Task WaitStreamingAsync(HaPgInventory inventory, NodeContext context, TimeSpan timeout)
         {
-            var query = "runuser -u postgres -- psql -X -q -t -A -h " + PatroniConfig.UnixSocketDirectory + " -p " + inventory.Ports.Postgres +
-                        " -d postgres -c " + ShellQuote.Quote("select status from pg_stat_wal_receiver");
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
-                var state = await context.Host.ExecuteAsync(new RemoteCommand(query), context.CancellationToken).ConfigureAwait(false);
-                if (state.Stdout.Trim() == "streaming")
+                var state = await LocalPsql.WalReceiverStatusAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
+                if (state == "streaming")
                 {
                     return;
                 }
@@ -165,7 +163,7 @@ namespace HaPg.PowerShell.Commands
                 if (DateTime.UtcNow > deadline)
                 {
                     throw new HaPgRemoteException("HaPg.Patroni.NotStreaming", ErrorCategory.OperationTimeout, context.Node,
-                        $"{context.Node.Name}: replica not streaming after {timeout.TotalSeconds:N0} s (wal receiver: '{state.Stdout.Trim()}{state.Stderr.Trim()}')");
+                        $"{context.Node.Name}: replica not streaming after {timeout.TotalSeconds:N0} s (wal receiver: '{state}')");
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(1), context.CancellationToken).ConfigureAwait(false);

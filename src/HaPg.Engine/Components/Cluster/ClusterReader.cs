@@ -68,10 +68,8 @@ namespace HaPg.Components.Cluster
         {
             var major = await PostgresSteps.DiscoverMajorAsync(host, inventory.PostgresVersion, ct).ConfigureAwait(false);
             var dataDir = ShellQuote.Quote(PostgresHost.DataDir(major, inventory.ClusterName));
-            var psql = "runuser -u postgres -- psql -X -q -t -A -h " + PatroniConfig.UnixSocketDirectory + " -p " + inventory.Ports.Postgres +
-                       " -d postgres -c " + ShellQuote.Quote("select status from pg_stat_wal_receiver");
             var script = string.Join($"; echo {FactsSeparator}; ",
-                psql + " 2>/dev/null",
+                LocalPsql.WalReceiverCommand(inventory) + " 2>/dev/null",
                 $"cat {dataDir}/pg_hba.conf 2>/dev/null",
                 "systemctl is-enabled postgresql 2>/dev/null",
                 "for f in /etc/postgresql/*/main/start.conf; do [ -e \"$f\" ] && echo \"$(echo \"$f\" | cut -d/ -f4)/main=$(grep -v '^#' \"$f\" | tr -d ' \\n')\"; done",
