@@ -101,9 +101,15 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $undocumented | Should -BeNullOrEmpty
     }
 
-    It 'supports -WhatIf and -Confirm when it changes things' -Skip:($command.Verb -notin 'Install', 'Set', 'Invoke', 'Remove', 'Export') {
+    # -Skip is evaluated at discovery, before BeforeAll: judge by the name, which the -ForEach data gives then.
+    It 'supports -WhatIf and -Confirm when it changes things' -Skip:(($Name -split '-')[0] -notin 'Install', 'Set', 'Invoke', 'Remove', 'Export' -and $Name -ne 'Test-HaPgFailover') {
         $command.Parameters.Keys | Should -Contain 'WhatIf'
         $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+
+    It 'asks first (ConfirmImpact High) when it disrupts a running cluster' -Skip:($Name -notin 'Invoke-HaPgSwitchover', 'Test-HaPgFailover') {
+        $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+        $attribute.ConfirmImpact | Should -Be 'High'
     }
 }
 
