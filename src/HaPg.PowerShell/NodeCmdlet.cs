@@ -162,10 +162,7 @@ namespace HaPg.PowerShell
         /// </summary>
         protected bool AdoptDeployedSecrets(HaPgInventory inventory)
         {
-            var deployed = Runner.Run(inventory, inventory.NodesWithRole(HaPgRole.Postgres).ToList(), ThrottleLimit, "Reading the cluster's secrets",
-                    async context => await context.Host.ReadFileAsync(PatroniConfig.FilePath, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
-                    writeResults: false)
-                .FirstOrDefault(config => config.Length > 0);
+            var deployed = ReadDeployedFile(inventory, inventory.NodesWithRole(HaPgRole.Postgres).ToList(), PatroniConfig.FilePath);
             if (deployed is null)
             {
                 return false;
@@ -174,6 +171,13 @@ namespace HaPg.PowerShell
             PatroniSteps.Adopt(inventory.Secrets, PatroniConfig.ReadPasswords(deployed));
             return true;
         }
+
+        /// <summary>The file at <paramref name="path"/> as deployed on the first of <paramref name="nodes"/> that has it (read in parallel), or null.</summary>
+        protected string? ReadDeployedFile(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes, string path) =>
+            Runner.Run(inventory, nodes, ThrottleLimit, "Reading " + path,
+                    async context => await context.Host.ReadFileAsync(path, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
+                    writeResults: false)
+                .FirstOrDefault(content => content.Length > 0);
 
         protected override void StopProcessing() => runner?.Stop();
 

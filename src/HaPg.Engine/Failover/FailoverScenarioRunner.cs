@@ -277,20 +277,19 @@ namespace HaPg.Failover
 
         private async Task WaitRecoveredAsync(ClusterProber prober, WriteWorkload workload, string oldLeader)
         {
-            var deadline = clock.Now + options.RecoveryTimeout;
-            while (clock.Now < deadline)
+            bool Recovered()
             {
                 var newLeader = prober.PatroniLeader != oldLeader ? events.First(FailoverEventKind.LeaderChanged) : null;
-                if (newLeader is not null && prober.HaproxyPrimary == prober.PatroniLeader
-                    && workload.Attempts.Any(a => a.Outcome == WriteOutcome.Acknowledged && a.Start > newLeader.Time))
-                {
-                    return;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), Cancel).ConfigureAwait(false);
+                return newLeader is not null && prober.HaproxyPrimary == prober.PatroniLeader
+                       && workload.Attempts.Any(a => a.Outcome == WriteOutcome.Acknowledged && a.Start > newLeader.Time);
             }
 
-            context.WriteWarning($"no new leader serving writes through HAProxy within {options.RecoveryTimeout.TotalSeconds:N0} s");
+            var (_, recovered) = await Poll.UntilAsync(() => Task.FromResult(Recovered()), done => done, options.RecoveryTimeout,
+                TimeSpan.FromMilliseconds(250), Cancel).ConfigureAwait(false);
+            if (!recovered)
+            {
+                context.WriteWarning($"no new leader serving writes through HAProxy within {options.RecoveryTimeout.TotalSeconds:N0} s");
+            }
         }
 
         /// <summary>
@@ -299,39 +298,32 @@ namespace HaPg.Failover
         /// </summary>
         private async Task<IReadOnlyList<PatroniMember>?> WaitRejoinedAsync(HaPgFailoverScenario scenario, HaPgNode target, HaPgNode vantage)
         {
-            var deadline = clock.Now + options.RejoinTimeout;
-            while (clock.Now < deadline)
+            async Task<IReadOnlyList<PatroniMember>?> MembersIfRejoined()
             {
                 try
                 {
                     var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel)
                         .ConfigureAwait(false);
-                    bool back;
                     if (scenario == HaPgFailoverScenario.EtcdMemberLoss)
                     {
                         var status = await EtcdSteps.ReadAsync(inventory, await context.HostForAsync(target).ConfigureAwait(false), Cancel).ConfigureAwait(false);
-                        back = status.Healthy == true && members.Count(m => m.IsLeader) == 1;
-                    }
-                    else
-                    {
-                        back = members.Any(m => m.Name == target.Name && !m.IsLeader && m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))
-                               && await IsStreamingAsync(target).ConfigureAwait(false);
+                        return status.Healthy == true && members.Count(m => m.IsLeader) == 1 ? members : null;
                     }
 
-                    if (back)
-                    {
-                        return members;
-                    }
+                    return members.Any(m => m.Name == target.Name && !m.IsLeader && m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))
+                           && await IsStreamingAsync(target).ConfigureAwait(false)
+                        ? members
+                        : null;
                 }
                 catch (HaPgRemoteException)
                 {
-                    // The node may still be booting or unreachable; ask again.
+                    return null; // still booting or unreachable; ask again.
                 }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), Cancel).ConfigureAwait(false);
             }
 
-            return null;
+            var (rejoined, _) = await Poll.UntilAsync(MembersIfRejoined, m => m is not null, options.RejoinTimeout, TimeSpan.FromSeconds(1), Cancel)
+                .ConfigureAwait(false);
+            return rejoined;
         }
 
         private async Task<bool> IsStreamingAsync(HaPgNode node) =>
@@ -340,32 +332,15 @@ namespace HaPg.Failover
         private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout)
         {
             var expected = inventory.NodesWithRole(HaPgRole.Postgres).Count();
-            var deadline = clock.Now + timeout;
-            IReadOnlyList<PatroniMember> members = Array.Empty<PatroniMember>();
-            while (clock.Now < deadline)
+            bool Healthy(IReadOnlyList<PatroniMember> m) =>
+                m.Count(x => x.IsLeader && x.State == "running") == 1 && m.Count == expected
+                && m.All(x => x.IsLeader || (x.LagBytes is not null && (x.State == "running" || x.State == "streaming")));
+
+            var (members, healthy) = await Poll.UntilAsync(ReadClusterFromAnyMemberAsync, Healthy, timeout, TimeSpan.FromSeconds(1), Cancel)
+                .ConfigureAwait(false);
+            if (healthy)
             {
-                foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
-                {
-                    try
-                    {
-                        members = await PatroniApi.GetClusterAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                        if (members.Count > 0)
-                        {
-                            break;
-                        }
-                    }
-                    catch (HaPgRemoteException)
-                    {
-                    }
-                }
-
-                if (members.Count(m => m.IsLeader && m.State == "running") == 1 && members.Count == expected
-                    && members.All(m => m.IsLeader || (m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))))
-                {
-                    return members;
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), Cancel).ConfigureAwait(false);
+                return members;
             }
 
             throw new HaPgRemoteException("HaPg.Failover.ClusterNotHealthy", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
@@ -383,6 +358,27 @@ namespace HaPg.Failover
                 context.WriteWarning(known);
                 events.Add(FailoverEventKind.Note, target.Name, known);
             }
+        }
+
+        /// <summary>GET /cluster from the first database node that answers; empty if none does.</summary>
+        private async Task<IReadOnlyList<PatroniMember>> ReadClusterFromAnyMemberAsync()
+        {
+            foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
+            {
+                try
+                {
+                    var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+                    if (members.Count > 0)
+                    {
+                        return members;
+                    }
+                }
+                catch (HaPgRemoteException)
+                {
+                }
+            }
+
+            return Array.Empty<PatroniMember>();
         }
 
         private async Task<bool> IsSynchronousAsync(HaPgNode vantage)

@@ -88,11 +88,8 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The cluster is the source of truth for its secrets: a re-run keeps the deployed stats password.</summary>
         private void AdoptDeployedStatsPassword(HaPgInventory inventory, System.Collections.Generic.IReadOnlyList<HaPgNode> nodes)
         {
-            var deployed = Runner.Run(inventory, nodes, ThrottleLimit, "Reading HAProxy's config", async context =>
-                    await context.Host.ReadFileAsync(HaproxyConfig.FilePath, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
-                writeResults: false)
-                .Select(HaproxyConfig.ReadStatsPassword)
-                .FirstOrDefault(p => p is not null);
+            var config = ReadDeployedFile(inventory, nodes, HaproxyConfig.FilePath);
+            var deployed = config is null ? null : HaproxyConfig.ReadStatsPassword(config);
             if (deployed is not null)
             {
                 inventory.Secrets.HaproxyStatsPassword = deployed.ToSecureString();

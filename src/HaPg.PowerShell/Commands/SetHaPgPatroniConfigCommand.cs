@@ -151,22 +151,12 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The replica's own walreceiver streams (pg_stat_wal_receiver), read through the local socket as postgres.</summary>
         private static async Task WaitStreamingAsync(HaPgInventory inventory, NodeContext context, TimeSpan timeout)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
+            var (state, streaming) = await Poll.UntilAsync(() => LocalPsql.WalReceiverStatusAsync(context.Host, inventory, context.CancellationToken),
+                s => s == "streaming", timeout, TimeSpan.FromSeconds(1), context.CancellationToken).ConfigureAwait(false);
+            if (!streaming)
             {
-                var state = await LocalPsql.WalReceiverStatusAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
-                if (state == "streaming")
-                {
-                    return;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new HaPgRemoteException("HaPg.Patroni.NotStreaming", ErrorCategory.OperationTimeout, context.Node,
-                        $"{context.Node.Name}: replica not streaming after {timeout.TotalSeconds:N0} s (wal receiver: '{state}')");
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), context.CancellationToken).ConfigureAwait(false);
+                throw new HaPgRemoteException("HaPg.Patroni.NotStreaming", ErrorCategory.OperationTimeout, context.Node,
+                    $"{context.Node.Name}: replica not streaming after {timeout.TotalSeconds:N0} s (wal receiver: '{state}')");
             }
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Steps;
@@ -34,20 +35,12 @@ namespace HaPg.Components.Etcd
         public static async Task<EtcdMemberStatus> WaitHealthyAsync(HaPgInventory inventory, IRemoteHost member, TimeSpan timeout,
             System.Threading.CancellationToken cancellationToken)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                var status = await ReadAsync(inventory, member, cancellationToken).ConfigureAwait(false);
-                if (status.Healthy == true || DateTime.UtcNow > deadline)
-                {
-                    return status.Healthy == true
-                        ? status
-                        : throw new HaPgRemoteException("HaPg.Etcd.Unhealthy", System.Management.Automation.ErrorCategory.ResourceUnavailable,
-                            member.Node, $"{member.Node.Name}: etcd member not healthy after {timeout.TotalSeconds:N0} s: {status.Error}");
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-            }
+            var (status, healthy) = await Poll.UntilAsync(() => ReadAsync(inventory, member, cancellationToken), s => s.Healthy == true,
+                timeout, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            return healthy
+                ? status
+                : throw new HaPgRemoteException("HaPg.Etcd.Unhealthy", System.Management.Automation.ErrorCategory.ResourceUnavailable,
+                    member.Node, $"{member.Node.Name}: etcd member not healthy after {timeout.TotalSeconds:N0} s: {status.Error}");
         }
 
         /// <summary>This member's entry of etcdctl endpoint status and health, asked on the member itself.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Steps;
@@ -40,17 +41,10 @@ namespace HaPg.Components.Haproxy
         /// </summary>
         public static async Task<IReadOnlyList<HaproxyServerStatus>> WaitForOnePrimaryAsync(IRemoteHost host, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                var servers = await ReadServersAsync(host, cancellationToken).ConfigureAwait(false);
-                if (servers.Count(s => s.Proxy == HaproxyConfig.PrimaryProxy && s.IsUp) == 1 || DateTime.UtcNow > deadline)
-                {
-                    return servers;
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
+            var (servers, _) = await Poll.UntilAsync(() => ReadServersAsync(host, cancellationToken),
+                s => s.Count(x => x.Proxy == HaproxyConfig.PrimaryProxy && x.IsUp) == 1, timeout, TimeSpan.FromSeconds(1), cancellationToken)
+                .ConfigureAwait(false);
+            return servers;
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
+using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
 
@@ -74,23 +75,12 @@ namespace HaPg.Components.Patroni
         public static async Task<IReadOnlyList<PatroniMember>> WaitAsync(IRemoteHost host, HaPgInventory inventory, Func<IReadOnlyList<PatroniMember>, bool> ready,
             string what, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                var members = await GetClusterAsync(host, inventory, cancellationToken).ConfigureAwait(false);
-                if (ready(members))
-                {
-                    return members;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new HaPgRemoteException("HaPg.Patroni.NotReady", System.Management.Automation.ErrorCategory.OperationTimeout, host.Node,
-                        $"{host.Node.Name}: {what} not reached after {timeout.TotalSeconds:N0} s; members: {string.Join("; ", members)}");
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
+            var (members, done) = await Poll.UntilAsync(() => GetClusterAsync(host, inventory, cancellationToken), ready, timeout,
+                TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return done
+                ? members
+                : throw new HaPgRemoteException("HaPg.Patroni.NotReady", System.Management.Automation.ErrorCategory.OperationTimeout, host.Node,
+                    $"{host.Node.Name}: {what} not reached after {timeout.TotalSeconds:N0} s; members: {string.Join("; ", members)}");
         }
     }
 }
