@@ -29,7 +29,11 @@ namespace HaPg.PowerShell.Commands
     [OutputType(typeof(HaPgHaproxyResult))]
     public sealed class InstallHaPgHaproxyCommand : NodeCmdlet
     {
-        /// <summary>Health-check timing: Default (every 1 s, fall 2, rise 1) or Recipe (inter 3s fall 3 rise 2). Match Set-HaPgPatroniConfig's.</summary>
+        /// <summary>
+        /// Health-check timing: Default (inter 2s fastinter 250ms downinter 250ms fall 3 rise 1: a new leader takes
+        /// traffic within 0.25 s, a lost packet does not mark a server down) or Recipe (inter 3s fall 3 rise 2).
+        /// Match Set-HaPgPatroniConfig's.
+        /// </summary>
         [Parameter]
         [ValidateSet("Default", "Recipe")]
         public string Profile { get; set; } = "Default";

@@ -41,8 +41,8 @@ namespace HaPg.PowerShell.Commands
         private const string Activity = "Configuring Patroni";
 
         /// <summary>
-        /// Timing: Default (ttl 20, loop_wait 5, retry_timeout 5; HAProxy checks every 1 s, fall 2, rise 1) or Recipe (ttl 30,
-        /// loop_wait 10, retry_timeout 10; HAProxy inter 3s fall 3 rise 2).
+        /// Timing: Default (ttl 20, Patroni's minimum, loop_wait 5, retry_timeout 5; HAProxy inter 2s fastinter 250ms
+        /// downinter 250ms fall 3 rise 1) or Recipe (ttl 30, loop_wait 10, retry_timeout 10; HAProxy inter 3s fall 3 rise 2).
         /// </summary>
         [Parameter]
         [ValidateSet("Default", "Recipe")]

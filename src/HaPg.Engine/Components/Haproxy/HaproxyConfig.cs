@@ -70,6 +70,9 @@ namespace HaPg.Components.Haproxy
             sb.Append("\tmode tcp\n");
             sb.Append("\toption dontlognull\n");
             sb.Append("\tretries 2\n");
+            // The last retry of a refused connect is balanced again: while a switchover's old and new leader are both
+            // UP for a moment, it can reach the new one instead of failing on the old.
+            sb.Append("\toption redispatch\n");
             sb.Append("\ttimeout connect 4s\n");
             sb.Append("\ttimeout client 30m\n");
             sb.Append("\ttimeout server 30m\n");
@@ -93,8 +96,7 @@ namespace HaPg.Components.Haproxy
 
                 sb.Append("\toption httpchk HEAD ").Append(check).Append('\n');
                 sb.Append("\thttp-check expect status 200\n");
-                sb.Append("\tdefault-server inter ").Append(Port(timing.CheckIntervalSeconds)).Append("s fall ").Append(Port(timing.CheckFall))
-                    .Append(" rise ").Append(Port(timing.CheckRise)).Append(" on-marked-down shutdown-sessions\n");
+                sb.Append("\tdefault-server ").Append(timing.HaproxyCheckOptions).Append(" on-marked-down shutdown-sessions\n");
                 foreach (var server in inventory.NodesWithRole(HaPgRole.Postgres))
                 {
                     sb.Append("\tserver ").Append(server.Name).Append(' ').Append(NetAddress.HostPort(server, ports.Postgres))

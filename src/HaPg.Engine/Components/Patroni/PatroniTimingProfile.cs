@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using HaPg.Components.Common;
 
 namespace HaPg.Components.Patroni
@@ -13,7 +14,8 @@ namespace HaPg.Components.Patroni
         public const int MinLoopWait = 1;
         public const int MinRetryTimeout = 3;
 
-        public PatroniTimingProfile(string name, int ttl, int loopWait, int retryTimeout, int checkIntervalSeconds, int checkFall, int checkRise)
+        public PatroniTimingProfile(string name, int ttl, int loopWait, int retryTimeout, int checkIntervalSeconds, int checkFall, int checkRise,
+            int? checkFastIntervalMilliseconds = null, int? checkDownIntervalMilliseconds = null)
         {
             Name = name;
             Ttl = ttl;
@@ -22,18 +24,23 @@ namespace HaPg.Components.Patroni
             CheckIntervalSeconds = checkIntervalSeconds;
             CheckFall = checkFall;
             CheckRise = checkRise;
+            CheckFastIntervalMilliseconds = checkFastIntervalMilliseconds;
+            CheckDownIntervalMilliseconds = checkDownIntervalMilliseconds;
         }
 
         /// <summary>Patroni's defaults and its HAProxy example: ttl 30, loop_wait 10, retry_timeout 10, inter 3s fall 3 rise 2.</summary>
         public static PatroniTimingProfile Recipe { get; } = new PatroniTimingProfile("Recipe", 30, 10, 10, 3, 3, 2);
 
         /// <summary>
-        /// Faster failover, still inside the rule: ttl 20 (Patroni's minimum), loop_wait 5, retry_timeout 5
-        /// (5 + 2*5 = 15 &lt;= 20); HAProxy inter 1s fall 2 rise 1. A crashed leader's key expires within 15-20 s
-        /// instead of 20-30 s, and HAProxy follows within about 2 s instead of 9 s. rise 1 is safe because only the
+        /// Faster failover, still inside the rule: ttl 20 (Patroni's documented minimum; 3.2+ raises anything lower to
+        /// it), loop_wait 5, retry_timeout 5 (5 + 2*5 = 15 &lt;= 20). A crashed leader's key expires 15-20 s after the
+        /// crash instead of 20-30 s. HAProxy: inter 2s fall 3, so the check's connect timeout (min of inter and
+        /// timeout connect) outlasts one lost SYN and a leader on a lossy link is not marked down by accident;
+        /// fastinter 250ms, so a real failure is confirmed within about 0.5 s of the first failed check; downinter
+        /// 250ms rise 1, so a new leader takes traffic within 0.25 s of its promotion. rise 1 is safe because only the
         /// leader-lock holder answers 200 on /primary.
         /// </summary>
-        public static PatroniTimingProfile Default { get; } = new PatroniTimingProfile("Default", 20, 5, 5, 1, 2, 1);
+        public static PatroniTimingProfile Default { get; } = new PatroniTimingProfile("Default", 20, 5, 5, 2, 3, 1, 250, 250);
 
         public string Name { get; }
         public int Ttl { get; }
@@ -42,6 +49,25 @@ namespace HaPg.Components.Patroni
         public int CheckIntervalSeconds { get; }
         public int CheckFall { get; }
         public int CheckRise { get; }
+
+        /// <summary>HAProxy's fastinter: the check interval while a server's state is changing; null means inter.</summary>
+        public int? CheckFastIntervalMilliseconds { get; }
+
+        /// <summary>HAProxy's downinter: the check interval of a server that is down; null means inter.</summary>
+        public int? CheckDownIntervalMilliseconds { get; }
+
+        /// <summary>The check options of HAProxy's default-server line, e.g. "inter 2s fastinter 250ms downinter 250ms fall 3 rise 1".</summary>
+        public string HaproxyCheckOptions
+        {
+            get
+            {
+                string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+                var options = "inter " + N(CheckIntervalSeconds) + "s";
+                if (CheckFastIntervalMilliseconds is int fast) options += " fastinter " + N(fast) + "ms";
+                if (CheckDownIntervalMilliseconds is int down) options += " downinter " + N(down) + "ms";
+                return options + " fall " + N(CheckFall) + " rise " + N(CheckRise);
+            }
+        }
 
         public IReadOnlyList<ValidationIssue> Validate()
         {
@@ -66,10 +92,15 @@ namespace HaPg.Components.Patroni
                 Error($"HAProxy check inter {CheckIntervalSeconds}s fall {CheckFall} rise {CheckRise} must all be at least 1.");
             }
 
+            if (CheckFastIntervalMilliseconds < 100 || CheckDownIntervalMilliseconds < 100)
+            {
+                Error($"HAProxy check fastinter and downinter must be at least 100 ms ({HaproxyCheckOptions}).");
+            }
+
             return issues;
         }
 
         public override string ToString() =>
-            $"{Name}: ttl {Ttl}, loop_wait {LoopWait}, retry_timeout {RetryTimeout}; check inter {CheckIntervalSeconds}s fall {CheckFall} rise {CheckRise}";
+            $"{Name}: ttl {Ttl}, loop_wait {LoopWait}, retry_timeout {RetryTimeout}; check {HaproxyCheckOptions}";
     }
 }

@@ -23,6 +23,8 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Contains("timeout client 30m", lines);
             Assert.Contains("timeout connect 4s", lines);
             Assert.Contains("timeout check 5s", lines);
+            Assert.Contains("retries 2", lines);
+            Assert.Contains("option redispatch", lines);
             Assert.Contains("user haproxy", lines);
             Assert.Contains("bind 10.0.0.20:7000", lines);
             Assert.Contains("stats auth 'hapg:St4ts:pa$$\"w#rd'", lines);
@@ -35,7 +37,7 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Contains("bind 10.0.0.20:5000", primaryBlock);
             Assert.Contains("option httpchk HEAD /primary", primaryBlock);
             Assert.Contains("http-check expect status 200", primaryBlock);
-            Assert.Contains("default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions", primaryBlock);
+            Assert.Contains("default-server inter 2s fastinter 250ms downinter 250ms fall 3 rise 1 on-marked-down shutdown-sessions", primaryBlock);
             Assert.Equal(new[]
             {
                 "server pg1 10.0.0.11:5432 maxconn 100 check port 8008",

@@ -115,6 +115,16 @@ namespace HaPg.Tests.Components.Patroni
 
             Assert.Contains(new PatroniTimingProfile("Tiny", 10, 1, 2, 1, 1, 1).Validate(), i => i.Message.Contains("minimums"));
             Assert.Single(new PatroniTimingProfile("NoChecks", 30, 10, 10, 0, 3, 2).Validate());
+            Assert.Contains(new PatroniTimingProfile("Busy", 30, 10, 10, 3, 3, 2, 50).Validate(), i => i.Message.Contains("fastinter"));
+        }
+
+        [Fact]
+        public void CheckOptionsNameOnlyTheIntervalsAProfileSets()
+        {
+            Assert.Equal("inter 3s fall 3 rise 2", PatroniTimingProfile.Recipe.HaproxyCheckOptions);
+            Assert.Equal("inter 2s fastinter 250ms downinter 250ms fall 3 rise 1", PatroniTimingProfile.Default.HaproxyCheckOptions);
+            Assert.Equal("inter 1s downinter 500ms fall 2 rise 1", new PatroniTimingProfile("Mixed", 20, 5, 5, 1, 2, 1, null, 500).HaproxyCheckOptions);
+            Assert.Contains("check inter 2s fastinter 250ms", PatroniTimingProfile.Default.ToString());
         }
 
         [Fact]
