@@ -43,8 +43,11 @@ function Get-BenchProxyAddress($Inventory) {
 
 # Starts pgbench or psql as the cluster's superuser on database postgres; PGPASSWORD lives only in that process's
 # environment. Returns the process; Wait-BenchProcess collects its output.
-function Start-BenchClient([ValidateSet('pgbench', 'psql')] [string] $Program, $Inventory, [string] $Address, [int] $Port, [string[]] $Arguments) {
-    $info = [Diagnostics.ProcessStartInfo]::new((Get-Command $Program -CommandType Application)[0].Source)
+# -Cpus (taskset's list, e.g. '0') runs the client on those CPUs only.
+function Start-BenchClient([ValidateSet('pgbench', 'psql')] [string] $Program, $Inventory, [string] $Address, [int] $Port, [string[]] $Arguments, [string] $Cpus) {
+    $path = (Get-Command $Program -CommandType Application)[0].Source
+    $info = if ($Cpus) { [Diagnostics.ProcessStartInfo]::new('taskset') } else { [Diagnostics.ProcessStartInfo]::new($path) }
+    if ($Cpus) { $info.ArgumentList.Add('-c'); $info.ArgumentList.Add($Cpus); $info.ArgumentList.Add($path) }
     foreach ($argument in @('-h', $Address, '-p', "$Port", '-U', 'postgres') + $Arguments + @('postgres')) { $info.ArgumentList.Add($argument) }
     $info.Environment['PGPASSWORD'] = [Net.NetworkCredential]::new('', $Inventory.Secrets.SuperuserPassword).Password
     $info.RedirectStandardOutput = $true
@@ -60,8 +63,16 @@ function Wait-BenchProcess($Process) {
     [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $Process.Stdout.Result + $Process.Stderr.Result }
 }
 
-function Invoke-BenchPgbench($Inventory, [string] $Address, [int] $Port, [string[]] $Arguments) {
-    Wait-BenchProcess (Start-BenchClient 'pgbench' $Inventory $Address $Port $Arguments)
+function Invoke-BenchPgbench($Inventory, [string] $Address, [int] $Port, [string[]] $Arguments, [string] $Cpus) {
+    Wait-BenchProcess (Start-BenchClient 'pgbench' $Inventory $Address $Port $Arguments $Cpus)
+}
+
+# Pins every process of a lab node (threads too) to -Cpus (taskset's list); children inherit it.
+function Set-BenchNodeCpu([string] $Lab, [string] $Node, [string] $Cpus) {
+    $dirs = @(@("/sys/fs/cgroup/unified/hapg-lab/$Lab/$Node", "/sys/fs/cgroup/hapg-lab/$Lab/$Node") | Where-Object { Test-Path $_ })
+    if (-not $dirs) { throw "lab ${Lab}: no cgroup for $Node" }
+    $processes = Get-ChildItem $dirs[0] -Recurse -Filter cgroup.procs | Get-Content | Where-Object { $_ }
+    foreach ($process in $processes) { & taskset -a -p -c $Cpus $process *> $null }
 }
 
 function Get-Median([object[]] $Values) {
