@@ -62,7 +62,12 @@ function Invoke-Build {
 function Get-TrxCount([string] $Path) {
     [xml] $trx = Get-Content $Path -Raw
     $counters = $trx.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+    $failures = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -NE 'Passed' | Where-Object outcome -NE 'NotExecuted' |
+            ForEach-Object { "$($_.testName): $(($_.Output.ErrorInfo.Message -split "`n")[0])" })
+    [pscustomobject]@{
+        Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+        Failures = $failures
+    }
 }
 
 function Invoke-Test {
@@ -87,6 +92,16 @@ function Invoke-Test {
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
+    # The failures again, last, so a truncated log's tail still names them.
+    $failures = @($xunit.Failures) + @($pester.Failures) | Where-Object { $_ }
+    if ($failures) {
+        Write-Host "`n=== Failed" -ForegroundColor Red
+        foreach ($failure in $failures) {
+            $line = $failure -replace '\s+', ' '
+            if ($line.Length -gt 400) { $line = $line.Substring(0, 400) + '...' }
+            Write-Host "  $line" -ForegroundColor Red
+        }
+    }
     Write-Host ''
     Write-Host "xUnit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     Write-Host "$passed passed, $failed failed"

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Runs every *.Tests.ps1 under tests/ with Pester 5 (from its NuGet package) against the built module.
-    Writes {Passed, Failed, Skipped} as JSON to -ResultPath.
+    Writes {Passed, Failed, Skipped, Failures} as JSON to -ResultPath; Failures names each failed test and its error.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -26,8 +26,15 @@ if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag -split ',' }
 if ($Tag) { $configuration.Filter.Tag = $Tag -split ',' }
 
 $run = Invoke-Pester -Configuration $configuration
+$failures = @(
+    # A test whose block setup failed has no error of its own; the block's line names the cause.
+    foreach ($test in $run.Failed | Where-Object { $_.ErrorRecord }) { "$($test.ExpandedPath): $(($test.ErrorRecord | ForEach-Object { "$_" }) -join '; ')" }
+    foreach ($block in $run.FailedBlocks) { "$($block.Path -join '.') (setup): $(($block.ErrorRecord | ForEach-Object { "$_" }) -join '; ')" }
+    foreach ($container in $run.FailedContainers) { "$($container.Item): $(($container.ErrorRecord | ForEach-Object { "$_" }) -join '; ')" }
+)
 [pscustomobject]@{
-    Passed  = $run.PassedCount
-    Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
-    Skipped = $run.SkippedCount
+    Passed   = $run.PassedCount
+    Failed   = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+    Skipped  = $run.SkippedCount
+    Failures = $failures
 } | ConvertTo-Json | Set-Content $ResultPath

@@ -101,15 +101,16 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $undocumented | Should -BeNullOrEmpty
     }
 
-    # -Skip is evaluated at discovery, before BeforeAll: judge by the name, which the -ForEach data gives then.
-    It 'supports -WhatIf and -Confirm when it changes things' -Skip:(($Name -split '-')[0] -notin 'Install', 'Set', 'Invoke', 'Remove', 'Export' -and $Name -ne 'Test-HaPgFailover') {
-        $command.Parameters.Keys | Should -Contain 'WhatIf'
-        $command.Parameters.Keys | Should -Contain 'Confirm'
+    # Exact in both directions: a read-only cmdlet offers no -WhatIf, and only a disruptive one prompts by default.
+    It 'supports -WhatIf and -Confirm exactly when it changes things' {
+        $changesThings = ($Name -split '-')[0] -in 'Install', 'Set', 'Invoke', 'Remove', 'Export' -or $Name -eq 'Test-HaPgFailover'
+        $command.Parameters.ContainsKey('WhatIf') | Should -Be $changesThings
+        $command.Parameters.ContainsKey('Confirm') | Should -Be $changesThings
     }
 
-    It 'asks first (ConfirmImpact High) when it disrupts a running cluster' -Skip:($Name -notin 'Invoke-HaPgSwitchover', 'Test-HaPgFailover') {
+    It 'asks first (ConfirmImpact High) exactly when it disrupts a running cluster' {
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
-        $attribute.ConfirmImpact | Should -Be 'High'
+        ($attribute.ConfirmImpact -eq 'High') | Should -Be ($Name -in 'Invoke-HaPgSwitchover', 'Test-HaPgFailover')
     }
 }
 
