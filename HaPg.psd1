@@ -19,6 +19,7 @@
         'Install-HaPgPatroni'
         'Invoke-HaPgSwitchover'
         'New-HaPgInventory'
+        'Repair-HaPgReplica'
         'Set-HaPgFirewall'
         'Set-HaPgPatroniConfig'
         'Test-HaPgCluster'

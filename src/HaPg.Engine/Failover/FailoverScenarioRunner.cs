@@ -68,6 +68,15 @@ namespace HaPg.Failover
             context.SetStatus("checking the cluster is healthy");
             var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
             var leader = before.Single(m => m.IsLeader);
+            var divergedBefore = await FindDivergedReplicasAsync(before).ConfigureAwait(false);
+            if (divergedBefore.Count > 0)
+            {
+                // Patroni counts such a replica as healthy (lag 0); a fault on top of it would be judged on a broken cluster.
+                throw new HaPgRemoteException("HaPg.Failover.ClusterNotHealthy", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
+                    "The cluster is not healthy, so no fault is injected: " + string.Join("; ", divergedBefore.Select(d => $"{d.Key}: {d.Value}")) +
+                    $". Run Repair-HaPgReplica -Node {string.Join(",", divergedBefore.Keys)}.");
+            }
+
             var target = TargetOf(scenario, before, leader);
             var vantage = inventory.NodesWithRole(HaPgRole.Postgres).First(n => n.Name != target.Name);
             var result = new HaPgFailoverResult
@@ -142,6 +151,13 @@ namespace HaPg.Failover
 
             var finalMembers = after ?? await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
             result.NewLeader = finalMembers.FirstOrDefault(m => m.IsLeader)?.Name ?? prober.PatroniLeader ?? string.Empty;
+            var diverged = await FindDivergedReplicasAsync(finalMembers).ConfigureAwait(false);
+            foreach (var replica in diverged)
+            {
+                events.Add(FailoverEventKind.Note, replica.Key, $"{replica.Key}: {replica.Value}");
+            }
+
+            result.DivergedReplicas = diverged.Keys.ToArray();
             result.TimeToNewLeader = events.First(FailoverEventKind.LeaderChanged, faultAt)?.Time - faultAt;
             result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
             result.Events = events.Snapshot().ToList();
@@ -166,6 +182,11 @@ namespace HaPg.Failover
             if (result.UnexpectedWrites > 0) reasons.Add($"{result.UnexpectedWrites} unexpected write(s) read back");
             if (result.SplitBrainObserved) reasons.Add("two writable primaries observed at once");
             if (!result.OldLeaderRejoined) reasons.Add("the restored node did not stream again in time");
+            foreach (var replica in result.DivergedReplicas)
+            {
+                reasons.Add($"{replica} diverged onto a timeline ahead of the leader's and cannot follow it: Repair-HaPgReplica -Node {replica}");
+            }
+
             if (result.LostWrites > 0)
             {
                 if (synchronous) reasons.Add($"{result.LostWrites} acknowledged write(s) lost in synchronous mode");
@@ -324,6 +345,36 @@ namespace HaPg.Failover
             var (rejoined, _) = await Poll.UntilAsync(MembersIfRejoined, m => m is not null, options.RejoinTimeout, TimeSpan.FromSeconds(1), Cancel)
                 .ConfigureAwait(false);
             return rejoined;
+        }
+
+        /// <summary>Replicas holding the history of a timeline ahead of the leader's (stuck until reinitialized), with the reason.</summary>
+        private async Task<SortedDictionary<string, string>> FindDivergedReplicasAsync(IReadOnlyList<PatroniMember> members)
+        {
+            var leader = members.FirstOrDefault(m => m.IsLeader);
+            var diverged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var member in members.Where(m => !m.IsLeader && leader is not null))
+            {
+                if (inventory.FindNode(member.Name) is not HaPgNode node)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var facts = await ReplicaRepair.ReadAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+                    var reason = ReplicaRepair.Diagnose(member, leader!.Timeline, facts.WalReceiver, facts.HighestHistoryTimeline);
+                    if (ReplicaRepair.IsDivergence(reason))
+                    {
+                        diverged[member.Name] = reason!;
+                    }
+                }
+                catch (HaPgRemoteException)
+                {
+                    // Unreachable: the rejoin and health checks report it.
+                }
+            }
+
+            return diverged;
         }
 
         private async Task<bool> IsStreamingAsync(HaPgNode node) =>

@@ -37,6 +37,9 @@ namespace HaPg.Results
         /// <summary>From the fault to the old leader streaming again as a replica.</summary>
         public TimeSpan? OldLeaderRejoinTime { get; set; }
 
+        /// <summary>Replicas left on a timeline ahead of the leader's, which cannot follow it until Repair-HaPgReplica rebuilds them.</summary>
+        public string[] DivergedReplicas { get; set; } = Array.Empty<string>();
+
         public bool Passed { get; set; }
         public List<FailoverEvent> Events { get; set; } = new List<FailoverEvent>();
     }

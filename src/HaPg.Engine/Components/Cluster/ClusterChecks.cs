@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using HaPg.Components.Haproxy;
+using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
 using HaPg.Inventory;
 
@@ -32,9 +33,12 @@ namespace HaPg.Components.Cluster
                 var member = snapshot.Members.FirstOrDefault(m => m.Name == node.Name);
                 snapshot.Nodes.TryGetValue(node.Name, out var facts);
                 var streaming = member is not null && facts?.WalReceiver == "streaming" && member.LagBytes is long lag && lag <= maxLagBytes;
+                var repair = ReplicaRepair.Diagnose(member, leaders.Count == 1 ? leaders[0].Timeline : null, facts?.WalReceiver ?? string.Empty,
+                    facts?.HighestHistoryTimeline);
                 checks.Add(new ClusterCheck(ReplicaStreaming, node.Name, streaming, member is null
                     ? "not a member of the cluster"
-                    : $"role {member.Role}, state {member.State}, wal receiver '{facts?.WalReceiver}', lag {member.LagBytes?.ToString() ?? "unknown"} bytes (bound {maxLagBytes})"));
+                    : $"role {member.Role}, state {member.State}, wal receiver '{facts?.WalReceiver}', lag {member.LagBytes?.ToString() ?? "unknown"} bytes (bound {maxLagBytes})"
+                      + (ReplicaRepair.IsDivergence(repair) ? $"; {repair}: Repair-HaPgReplica -Node {node.Name}" : string.Empty)));
             }
 
             var replicas = snapshot.Members.Where(m => !m.IsLeader && (m.State == "running" || m.State == "streaming")).Select(m => m.Name).OrderBy(n => n).ToList();

@@ -36,6 +36,9 @@ namespace HaPg.Components.Cluster
         public string DistroUnit { get; set; } = string.Empty;
         public List<string> DistroStartConf { get; } = new List<string>();
 
+        /// <summary>The highest timeline whose history file is in pg_wal (0 on timeline 1); null when unread.</summary>
+        public long? HighestHistoryTimeline { get; set; }
+
         /// <summary>"path mode owner:group" of config.yml and the data directory.</summary>
         public List<string> FileModes { get; } = new List<string>();
     }

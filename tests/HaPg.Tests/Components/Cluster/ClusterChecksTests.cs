@@ -130,6 +130,23 @@ namespace HaPg.Tests.Components.Cluster
         }
 
         [Fact]
+        public void AReplicaStuckOnATimelineAheadOfTheLeadersIsNamedDivergedWithItsRepair()
+        {
+            var snapshot = Healthy();
+            snapshot.Members[2].State = "running";
+            snapshot.Nodes["pg3"].WalReceiver = string.Empty;
+            snapshot.Nodes["pg3"].HighestHistoryTimeline = 2;
+
+            var pg3 = Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3");
+            Assert.False(pg3.Passed);
+            Assert.EndsWith("diverged: it holds the history of timeline 2, ahead of the leader's timeline 1, and cannot follow the leader: " +
+                            "Repair-HaPgReplica -Node pg3", pg3.Detail);
+
+            snapshot.Nodes["pg3"].HighestHistoryTimeline = 1;
+            Assert.DoesNotContain("diverged", Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3").Detail);
+        }
+
+        [Fact]
         public void LagOverTheBoundFailsAndLagAtTheBoundPasses()
         {
             var snapshot = Healthy();

@@ -1,0 +1,116 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HaPg.Components.Common;
+using HaPg.Components.Postgres;
+using HaPg.Execution;
+using HaPg.Inventory;
+using HaPg.Remote;
+
+namespace HaPg.Components.Patroni
+{
+    /// <summary>
+    /// A replica that cannot follow its leader by itself, and its repair: Patroni's reinitialize (the data directory is
+    /// replaced by a fresh copy of the leader's), awaited until the replica streams again.
+    /// </summary>
+    public static class ReplicaRepair
+    {
+        /// <summary>The highest timeline whose history file is in pg_wal; 0 when there is none (timeline 1).</summary>
+        public const string HighestHistoryTimelineSql =
+            "select coalesce(max(('x' || left(name, 8))::bit(32)::int), 0) from pg_ls_waldir() where name ~ '^[0-9A-F]{8}\\.history$'";
+
+        /// <summary>
+        /// Why the replica needs a repair, or null when it streams. A replica that holds the history of a timeline ahead
+        /// of the leader's has diverged (e.g. it followed a leader that Patroni 3.0.2's patroni/patroni#2689 then
+        /// overwrote): PostgreSQL refuses to stream from an older timeline, and Patroni does not rewind it.
+        /// </summary>
+        public static string? Diagnose(PatroniMember? member, long? leaderTimeline, string walReceiver, long? highestHistoryTimeline)
+        {
+            if (member is null)
+            {
+                return "not a member of the cluster";
+            }
+
+            if (member.IsLeader || walReceiver == "streaming")
+            {
+                return null;
+            }
+
+            return highestHistoryTimeline is long ahead && leaderTimeline is long leader && ahead > leader
+                ? $"diverged: it holds the history of timeline {ahead}, ahead of the leader's timeline {leader}, and cannot follow the leader"
+                : $"not streaming (state {member.State}, wal receiver '{walReceiver}')";
+        }
+
+        /// <summary>True when <see cref="Diagnose"/>'s reason is a divergence, which only a reinitialize repairs.</summary>
+        public static bool IsDivergence(string? reason) => reason is not null && reason.StartsWith("diverged", StringComparison.Ordinal);
+
+        /// <summary>The node's WAL receiver status, highest history timeline and postmaster start, in one query; empty when PostgreSQL is down.</summary>
+        public static async Task<ReplicaFacts> ReadAsync(IRemoteHost host, HaPgInventory inventory, CancellationToken cancellationToken)
+        {
+            const string sql = "select coalesce((select status from pg_stat_wal_receiver), '') || '|' || (" + HighestHistoryTimelineSql + ") || '|' || pg_postmaster_start_time()";
+            var output = await host.ExecuteAsync(new RemoteCommand(LocalPsql.Command(inventory, sql) + " 2>/dev/null") { LogStdout = false }, cancellationToken)
+                .ConfigureAwait(false);
+            return ReplicaFacts.Parse(output.Stdout);
+        }
+
+        public static string HighestHistoryTimelineCommand(HaPgInventory inventory) => LocalPsql.Command(inventory, HighestHistoryTimelineSql);
+
+        public static long? ParseTimeline(string text) =>
+            long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var timeline) ? timeline : (long?)null;
+
+        /// <summary>
+        /// Asks the replica's own Patroni to reinitialize it (POST /reinitialize), then waits until it is a running
+        /// replica whose WAL receiver streams.
+        /// </summary>
+        public static async Task ReinitializeAsync(IRemoteHost host, HaPgInventory inventory, string restApiUser, string restApiPassword,
+            TimeSpan timeout, Action<string> status, CancellationToken cancellationToken)
+        {
+            // Patroni answers before it stops PostgreSQL: only a new postmaster that streams is the reinitialized replica.
+            var before = await ReadAsync(host, inventory, cancellationToken).ConfigureAwait(false);
+            status("reinitializing from the leader");
+            await PatroniApi.SendAsync(host, inventory, "POST", "/reinitialize", "{}", restApiUser, restApiPassword, cancellationToken)
+                .ConfigureAwait(false);
+
+            status("waiting until it streams");
+            var name = host.Node.Name;
+            async Task<bool> StreamsAsync()
+            {
+                var members = await PatroniApi.GetClusterAsync(host, inventory, cancellationToken).ConfigureAwait(false);
+                var member = members.FirstOrDefault(m => m.Name == name);
+                if (member is null || member.IsLeader || member.State != "running" && member.State != "streaming")
+                {
+                    return false;
+                }
+
+                var facts = await ReadAsync(host, inventory, cancellationToken).ConfigureAwait(false);
+                return facts.WalReceiver == "streaming" && facts.PostmasterStart != before.PostmasterStart;
+            }
+
+            var (_, streaming) = await Poll.UntilAsync(StreamsAsync, s => s, timeout, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            if (!streaming)
+            {
+                throw new HaPgRemoteException("HaPg.Repair.NotStreaming", System.Management.Automation.ErrorCategory.OperationTimeout, host.Node,
+                    $"{name}: reinitialized, but not streaming after {timeout.TotalSeconds:N0} s. See journalctl -u patroni on {name}.");
+            }
+        }
+    }
+
+    /// <summary>What <see cref="ReplicaRepair.ReadAsync"/> read on one node.</summary>
+    public sealed class ReplicaFacts
+    {
+        public string WalReceiver { get; set; } = string.Empty;
+        public long? HighestHistoryTimeline { get; set; }
+        public string PostmasterStart { get; set; } = string.Empty;
+
+        /// <summary>"status|timeline|start"; all empty when the query printed nothing.</summary>
+        public static ReplicaFacts Parse(string text)
+        {
+            var parts = text.Trim().Split('|');
+            return parts.Length < 3
+                ? new ReplicaFacts()
+                : new ReplicaFacts { WalReceiver = parts[0], HighestHistoryTimeline = ReplicaRepair.ParseTimeline(parts[1]), PostmasterStart = parts[2] };
+        }
+    }
+}
