@@ -103,14 +103,14 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
 
     # Exact in both directions: a read-only cmdlet offers no -WhatIf, and only a disruptive one prompts by default.
     It 'supports -WhatIf and -Confirm exactly when it changes things' {
-        $changesThings = ($Name -split '-')[0] -in 'Install', 'Set', 'Invoke', 'Remove', 'Export' -or $Name -eq 'Test-HaPgFailover'
+        $changesThings = ($Name -split '-')[0] -in 'Install', 'Set', 'Invoke', 'Remove', 'Export', 'Repair' -or $Name -eq 'Test-HaPgFailover'
         $command.Parameters.ContainsKey('WhatIf') | Should -Be $changesThings
         $command.Parameters.ContainsKey('Confirm') | Should -Be $changesThings
     }
 
     It 'asks first (ConfirmImpact High) exactly when it disrupts a running cluster' {
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
-        ($attribute.ConfirmImpact -eq 'High') | Should -Be ($Name -in 'Invoke-HaPgSwitchover', 'Test-HaPgFailover')
+        ($attribute.ConfirmImpact -eq 'High') | Should -Be ($Name -in 'Invoke-HaPgSwitchover', 'Test-HaPgFailover', 'Repair-HaPgReplica')
     }
 }
 
