@@ -350,9 +350,25 @@ namespace HaPg.Failover
         /// <summary>Replicas holding the history of a timeline ahead of the leader's (stuck until reinitialized), with the reason.</summary>
         private async Task<SortedDictionary<string, string>> FindDivergedReplicasAsync(IReadOnlyList<PatroniMember> members)
         {
-            var leader = members.FirstOrDefault(m => m.IsLeader);
             var diverged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var member in members.Where(m => !m.IsLeader && leader is not null))
+            var leader = members.FirstOrDefault(m => m.IsLeader);
+            if (leader is null || inventory.FindNode(leader.Name) is not HaPgNode leaderNode)
+            {
+                return diverged;
+            }
+
+            long? leaderTimeline;
+            try
+            {
+                var leaderFacts = await ReplicaRepair.ReadAsync(await context.HostForAsync(leaderNode).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+                leaderTimeline = ReplicaRepair.LeaderTimeline(leader, leaderFacts.HighestHistoryTimeline);
+            }
+            catch (HaPgRemoteException)
+            {
+                return diverged; // The leader is unreachable: the health checks report it.
+            }
+
+            foreach (var member in members.Where(m => !m.IsLeader))
             {
                 if (inventory.FindNode(member.Name) is not HaPgNode node)
                 {
@@ -362,7 +378,7 @@ namespace HaPg.Failover
                 try
                 {
                     var facts = await ReplicaRepair.ReadAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    var reason = ReplicaRepair.Diagnose(member, leader!.Timeline, facts.WalReceiver, facts.HighestHistoryTimeline);
+                    var reason = ReplicaRepair.Diagnose(member, leaderTimeline, facts.WalReceiver, facts.HighestHistoryTimeline);
                     if (ReplicaRepair.IsDivergence(reason))
                     {
                         diverged[member.Name] = reason!;

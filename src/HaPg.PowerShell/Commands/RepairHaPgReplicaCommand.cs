@@ -63,6 +63,7 @@ namespace HaPg.PowerShell.Commands
                 return;
             }
 
+            var leaderTimeline = ReplicaRepair.LeaderTimeline(leader, states.FirstOrDefault(s => s.Node.Name == leader.Name)?.HighestHistoryTimeline);
             var reasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var state in states.OrderBy(s => s.Node.Name, StringComparer.Ordinal))
             {
@@ -79,7 +80,7 @@ namespace HaPg.PowerShell.Commands
                     continue;
                 }
 
-                var reason = ReplicaRepair.Diagnose(member, leader.Timeline, state.WalReceiver, state.HighestHistoryTimeline);
+                var reason = ReplicaRepair.Diagnose(member, leaderTimeline, state.WalReceiver, state.HighestHistoryTimeline);
                 var result = NewResult(inventory, state, leader, member);
                 if (reason is null && !Force)
                 {

@@ -43,6 +43,14 @@ namespace HaPg.Components.Patroni
                 : $"not streaming (state {member.State}, wal receiver '{walReceiver}')";
         }
 
+        /// <summary>
+        /// The leader's timeline: the higher of Patroni's (refreshed once a loop) and the leader's own newest history file
+        /// (written at promotion), so a replica that already follows a fresh promotion is never taken for diverged.
+        /// </summary>
+        public static long? LeaderTimeline(PatroniMember leader, long? leaderHighestHistoryTimeline) =>
+            leader.Timeline is long reported && leaderHighestHistoryTimeline is long history ? Math.Max(reported, history)
+                : leader.Timeline ?? leaderHighestHistoryTimeline;
+
         /// <summary>True when <see cref="Diagnose"/>'s reason is a divergence, which only a reinitialize repairs.</summary>
         public static bool IsDivergence(string? reason) => reason is not null && reason.StartsWith("diverged", StringComparison.Ordinal);
 

@@ -147,6 +147,19 @@ namespace HaPg.Tests.Components.Cluster
         }
 
         [Fact]
+        public void AReplicaFollowingAFreshPromotionIsNotDivergedWhilePatroniStillReportsTheOldTimeline()
+        {
+            var snapshot = Healthy();
+            snapshot.Nodes["pg1"].HighestHistoryTimeline = 2;
+            snapshot.Nodes["pg3"].WalReceiver = string.Empty;
+            snapshot.Nodes["pg3"].HighestHistoryTimeline = 2;
+
+            var pg3 = Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3");
+            Assert.False(pg3.Passed);
+            Assert.DoesNotContain("diverged", pg3.Detail);
+        }
+
+        [Fact]
         public void LagOverTheBoundFailsAndLagAtTheBoundPasses()
         {
             var snapshot = Healthy();

@@ -36,6 +36,17 @@ namespace HaPg.Tests.Components.Patroni
         }
 
         [Fact]
+        public void TheLeadersTimelineIsTheNewerOfPatronisAndItsOwnHistory()
+        {
+            var leader = new PatroniMember { Name = "pg1", Role = "leader", State = "running", Timeline = 6 };
+
+            Assert.Equal(7, ReplicaRepair.LeaderTimeline(leader, 7));
+            Assert.Equal(6, ReplicaRepair.LeaderTimeline(leader, 5));
+            Assert.Equal(6, ReplicaRepair.LeaderTimeline(leader, null));
+            Assert.Equal(3, ReplicaRepair.LeaderTimeline(new PatroniMember { Name = "pg1", Role = "leader" }, 3));
+        }
+
+        [Fact]
         public void AMissingMemberNeedsARepairButIsNoDivergence()
         {
             Assert.Equal("not a member of the cluster", ReplicaRepair.Diagnose(null, 6, string.Empty, 9));
