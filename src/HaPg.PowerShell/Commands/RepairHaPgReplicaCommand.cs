@@ -6,6 +6,7 @@ using System.Management.Automation;
 using HaPg.Components.Patroni;
 using HaPg.Execution;
 using HaPg.Inventory;
+using HaPg.Remote;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -15,7 +16,7 @@ namespace HaPg.PowerShell.Commands
     /// <para>Reads every selected database node first: a replica whose WAL receiver streams is left alone (Changed false). A
     /// replica that does not stream is reinitialized through its own Patroni (POST /reinitialize): Patroni stops PostgreSQL,
     /// replaces the data directory with a copy of the leader's (pg_basebackup), and starts it as a replica. It then waits until
-    /// the replica streams again. The leader is never touched.</para>
+    /// the replica streams again and every HAProxy node routes reads to it. The leader is never touched.</para>
     /// <para>The typical case is a diverged replica: it holds the history of a timeline ahead of the leader's, so PostgreSQL
     /// refuses to stream from the leader and Patroni does not rewind it. Patroni 3.0.2's leader-key overwrite
     /// (patroni/patroni#2689) leaves one behind; Test-HaPgCluster's ReplicaStreaming check names it.</para>
@@ -119,8 +120,23 @@ namespace HaPg.PowerShell.Commands
                 var result = NewResult(inventory, state, leader, members.FirstOrDefault(m => m.Name == state.Node.Name));
                 result.Changed = true;
                 result.Reason = reasons[state.Node.Name];
-                result.Duration = clock.Elapsed;
                 result.Messages.Add($"reinitialized from {leader.Name} and streaming");
+
+                context.SetStatus("waiting until HAProxy routes reads to it");
+                var proxies = new List<IRemoteHost>();
+                foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
+                {
+                    proxies.Add(await context.HostForAsync(proxy).ConfigureAwait(false));
+                }
+
+                if (!await ReplicaRepair.WaitServingReadsAsync(proxies, state.Node.Name, TimeSpan.FromSeconds(60), context.CancellationToken).ConfigureAwait(false))
+                {
+                    var notRouted = $"{state.Node.Name} streams, but HAProxy does not route reads to it after 60 s; see Test-HaPgCluster";
+                    result.Messages.Add(notRouted);
+                    context.WriteWarning(notRouted);
+                }
+
+                result.Duration = clock.Elapsed;
                 return result;
             });
         }

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
+using HaPg.Components.Haproxy;
 using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -102,6 +104,36 @@ namespace HaPg.Components.Patroni
                 throw new HaPgRemoteException("HaPg.Repair.NotStreaming", System.Management.Automation.ErrorCategory.OperationTimeout, host.Node,
                     $"{name}: reinitialized, but not streaming after {timeout.TotalSeconds:N0} s. See journalctl -u patroni on {name}.");
             }
+        }
+
+        /// <summary>Waits until every HAProxy node routes reads to <paramref name="replica"/> again; false after the timeout.</summary>
+        public static async Task<bool> WaitServingReadsAsync(IReadOnlyList<IRemoteHost> proxies, string replica, TimeSpan timeout,
+            CancellationToken cancellationToken)
+        {
+            async Task<bool> RoutedEverywhereAsync()
+            {
+                foreach (var proxy in proxies)
+                {
+                    try
+                    {
+                        var servers = await HaproxySteps.ReadServersAsync(proxy, cancellationToken).ConfigureAwait(false);
+                        if (!servers.Any(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.Server == replica && s.IsUp))
+                        {
+                            return false;
+                        }
+                    }
+                    catch (HaPgRemoteException)
+                    {
+                        return false; // ask again until the timeout
+                    }
+                }
+
+                return true;
+            }
+
+            var (_, routed) = await Poll.UntilAsync(RoutedEverywhereAsync, r => r, timeout, TimeSpan.FromMilliseconds(500), cancellationToken)
+                .ConfigureAwait(false);
+            return routed;
         }
     }
 
