@@ -95,7 +95,7 @@ namespace HaPg.PowerShell.Commands
                              $"replaces the data directory with a copy of the leader's, and starts it as a replica. Reason: {result.Reason}";
                 if (!ShouldProcess($"{state.Node.Name} ({state.Node.Address})", action))
                 {
-                    result.Status = HaPgStatus.WhatIf;
+                    result.Status = IsWhatIf ? HaPgStatus.WhatIf : HaPgStatus.Skipped;
                     result.Messages.Add(action);
                     WriteObject(result);
                     continue;
