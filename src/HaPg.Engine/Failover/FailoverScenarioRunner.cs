@@ -357,11 +357,11 @@ namespace HaPg.Failover
                 return diverged;
             }
 
-            long? leaderTimeline;
+            TimelineHistory? leaderHistory;
             try
             {
                 var leaderFacts = await ReplicaRepair.ReadAsync(await context.HostForAsync(leaderNode).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                leaderTimeline = ReplicaRepair.LeaderTimeline(leader, leaderFacts.HighestHistoryTimeline);
+                leaderHistory = ReplicaRepair.LeaderHistory(leader, leaderFacts.History);
             }
             catch (HaPgRemoteException)
             {
@@ -378,7 +378,7 @@ namespace HaPg.Failover
                 try
                 {
                     var facts = await ReplicaRepair.ReadAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    var reason = ReplicaRepair.Diagnose(member, leaderTimeline, facts.WalReceiver, facts.HighestHistoryTimeline);
+                    var reason = ReplicaRepair.Diagnose(member, facts.WalReceiver, facts.History, leaderHistory);
                     if (ReplicaRepair.IsDivergence(reason))
                     {
                         diverged[member.Name] = reason!;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -51,7 +52,7 @@ namespace HaPg.PowerShell.Commands
             {
                 var members = await PatroniApi.GetClusterAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
                 var facts = await ReplicaRepair.ReadAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
-                return new ReplicaState(context.Node, members, facts.WalReceiver, facts.HighestHistoryTimeline);
+                return new ReplicaState(context.Node, members, facts.WalReceiver, facts.History);
             }, writeResults: false);
 
             var members = states.Select(s => s.Members).FirstOrDefault(m => m.Count > 0) ?? Array.Empty<PatroniMember>();
@@ -64,7 +65,7 @@ namespace HaPg.PowerShell.Commands
                 return;
             }
 
-            var leaderTimeline = ReplicaRepair.LeaderTimeline(leader, states.FirstOrDefault(s => s.Node.Name == leader.Name)?.HighestHistoryTimeline);
+            var leaderHistory = ReplicaRepair.LeaderHistory(leader, states.FirstOrDefault(s => s.Node.Name == leader.Name)?.History);
             var reasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var state in states.OrderBy(s => s.Node.Name, StringComparer.Ordinal))
             {
@@ -81,7 +82,7 @@ namespace HaPg.PowerShell.Commands
                     continue;
                 }
 
-                var reason = ReplicaRepair.Diagnose(member, leaderTimeline, state.WalReceiver, state.HighestHistoryTimeline);
+                var reason = ReplicaRepair.Diagnose(member, state.WalReceiver, state.History, leaderHistory);
                 var result = NewResult(inventory, state, leader, member);
                 if (reason is null && !Force)
                 {
@@ -155,18 +156,18 @@ namespace HaPg.PowerShell.Commands
 
         private sealed class ReplicaState
         {
-            public ReplicaState(HaPgNode node, IReadOnlyList<PatroniMember> members, string walReceiver, long? highestHistoryTimeline)
+            public ReplicaState(HaPgNode node, IReadOnlyList<PatroniMember> members, string walReceiver, TimelineHistory? history)
             {
                 Node = node;
                 Members = members;
                 WalReceiver = walReceiver;
-                HighestHistoryTimeline = highestHistoryTimeline;
+                History = history;
             }
 
             public HaPgNode Node { get; }
             public IReadOnlyList<PatroniMember> Members { get; }
             public string WalReceiver { get; }
-            public long? HighestHistoryTimeline { get; }
+            public TimelineHistory? History { get; }
         }
     }
 }

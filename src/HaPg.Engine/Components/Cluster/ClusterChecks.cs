@@ -28,14 +28,14 @@ namespace HaPg.Components.Cluster
                 snapshot.Members.Count == 0 ? "no database node's Patroni answered"
                     : $"{leaders.Count} leader(s): {string.Join(", ", leaders.Select(l => l.Name))}"));
 
-            var leaderTimeline = leader is null ? null
-                : ReplicaRepair.LeaderTimeline(leaders[0], snapshot.Nodes.TryGetValue(leader, out var leaderFacts) ? leaderFacts.HighestHistoryTimeline : null);
+            var leaderHistory = leader is null ? null
+                : ReplicaRepair.LeaderHistory(leaders[0], snapshot.Nodes.TryGetValue(leader, out var leaderFacts) ? leaderFacts.History : null);
             foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres).Where(n => n.Name != leader))
             {
                 var member = snapshot.Members.FirstOrDefault(m => m.Name == node.Name);
                 snapshot.Nodes.TryGetValue(node.Name, out var facts);
                 var streaming = member is not null && facts?.WalReceiver == "streaming" && member.LagBytes is long lag && lag <= maxLagBytes;
-                var repair = ReplicaRepair.Diagnose(member, leaderTimeline, facts?.WalReceiver ?? string.Empty, facts?.HighestHistoryTimeline);
+                var repair = ReplicaRepair.Diagnose(member, facts?.WalReceiver ?? string.Empty, facts?.History, leaderHistory);
                 checks.Add(new ClusterCheck(ReplicaStreaming, node.Name, streaming, member is null
                     ? "not a member of the cluster"
                     : $"role {member.Role}, state {member.State}, wal receiver '{facts?.WalReceiver}', lag {member.LagBytes?.ToString() ?? "unknown"} bytes (bound {maxLagBytes})"

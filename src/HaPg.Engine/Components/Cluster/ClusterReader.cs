@@ -74,14 +74,14 @@ namespace HaPg.Components.Cluster
                 "systemctl is-enabled postgresql 2>/dev/null",
                 "for f in /etc/postgresql/*/main/start.conf; do [ -e \"$f\" ] && echo \"$(echo \"$f\" | cut -d/ -f4)/main=$(grep -v '^#' \"$f\" | tr -d ' \\n')\"; done",
                 $"stat -c '%n %a %U:%G' {PatroniConfig.FilePath} {dataDir} 2>&1",
-                ReplicaRepair.HighestHistoryTimelineCommand(inventory) + " 2>/dev/null");
+                ReplicaRepair.NewestHistoryCommand(inventory) + " 2>/dev/null");
             var output = await host.ExecuteAsync(new RemoteCommand(script) { LogStdout = false }, ct).ConfigureAwait(false);
             var parts = output.Stdout.Split(new[] { FactsSeparator }, System.StringSplitOptions.None).Select(p => p.Trim('\n', ' ')).ToList();
             string Part(int i) => i < parts.Count ? parts[i] : string.Empty;
             var facts = new NodeFacts { WalReceiver = Part(0), PgHba = Part(1), DistroUnit = Part(2) };
             facts.DistroStartConf.AddRange(Lines(Part(3)));
             facts.FileModes.AddRange(Lines(Part(4)));
-            facts.HighestHistoryTimeline = ReplicaRepair.ParseTimeline(Part(5));
+            facts.History = TimelineHistory.Parse(Part(5));
             return facts;
         }
 

@@ -3,6 +3,8 @@ using HaPg.Components.Etcd;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
 
+using HaPg.Components.Postgres;
+
 namespace HaPg.Components.Cluster
 {
     /// <summary>What one read of the whole cluster saw: Patroni's members, each HAProxy's servers, etcd, and per-node facts.</summary>
@@ -36,8 +38,8 @@ namespace HaPg.Components.Cluster
         public string DistroUnit { get; set; } = string.Empty;
         public List<string> DistroStartConf { get; } = new List<string>();
 
-        /// <summary>The highest timeline whose history file is in pg_wal (0 on timeline 1); null when unread.</summary>
-        public long? HighestHistoryTimeline { get; set; }
+        /// <summary>The newest timeline history in pg_wal; null when unread.</summary>
+        public TimelineHistory? History { get; set; }
 
         /// <summary>"path mode owner:group" of config.yml and the data directory.</summary>
         public List<string> FileModes { get; } = new List<string>();

@@ -19,16 +19,13 @@ namespace HaPg.Components.Patroni
     /// </summary>
     public static class ReplicaRepair
     {
-        /// <summary>The highest timeline whose history file is in pg_wal; 0 when there is none (timeline 1).</summary>
-        public const string HighestHistoryTimelineSql =
-            "select coalesce(max(('x' || left(name, 8))::bit(32)::int), 0) from pg_ls_waldir() where name ~ '^[0-9A-F]{8}\\.history$'";
-
         /// <summary>
-        /// Why the replica needs a repair, or null when it streams. A replica that holds the history of a timeline ahead
-        /// of the leader's has diverged (e.g. it followed a leader that Patroni 3.0.2's patroni/patroni#2689 then
-        /// overwrote): PostgreSQL refuses to stream from an older timeline, and Patroni does not rewind it.
+        /// Why the replica needs a repair, or null when it streams. A replica whose timeline history the leader's does not
+        /// continue has diverged (e.g. it followed, or was, a leader that Patroni 3.0.2's patroni/patroni#2689 then
+        /// overwrote): PostgreSQL refuses to stream a history it does not share, and Patroni, which compares only timeline
+        /// numbers, does not rewind it.
         /// </summary>
-        public static string? Diagnose(PatroniMember? member, long? leaderTimeline, string walReceiver, long? highestHistoryTimeline)
+        public static string? Diagnose(PatroniMember? member, string walReceiver, TimelineHistory? history, TimelineHistory? leaderHistory)
         {
             if (member is null)
             {
@@ -40,35 +37,34 @@ namespace HaPg.Components.Patroni
                 return null;
             }
 
-            return highestHistoryTimeline is long ahead && leaderTimeline is long leader && ahead > leader
-                ? $"diverged: it holds the history of timeline {ahead}, ahead of the leader's timeline {leader}, and cannot follow the leader"
+            return history is not null && leaderHistory is not null && history.DivergenceFrom(leaderHistory) is string divergence
+                ? $"{DivergedPrefix}{divergence}, and cannot follow the leader"
                 : $"not streaming (state {member.State}, wal receiver '{walReceiver}')";
         }
 
+        private const string DivergedPrefix = "diverged: ";
+
         /// <summary>
-        /// The leader's timeline: the higher of Patroni's (refreshed once a loop) and the leader's own newest history file
-        /// (written at promotion), so a replica that already follows a fresh promotion is never taken for diverged.
+        /// The leader's history as read on the leader (its newest history file is written at promotion, before Patroni
+        /// reports the new timeline), or only Patroni's timeline number when the leader could not be read.
         /// </summary>
-        public static long? LeaderTimeline(PatroniMember leader, long? leaderHighestHistoryTimeline) =>
-            leader.Timeline is long reported && leaderHighestHistoryTimeline is long history ? Math.Max(reported, history)
-                : leader.Timeline ?? leaderHighestHistoryTimeline;
+        public static TimelineHistory? LeaderHistory(PatroniMember leader, TimelineHistory? read) =>
+            read ?? (leader.Timeline is long timeline ? TimelineHistory.NumberOnly(timeline) : null);
 
         /// <summary>True when <see cref="Diagnose"/>'s reason is a divergence, which only a reinitialize repairs.</summary>
-        public static bool IsDivergence(string? reason) => reason is not null && reason.StartsWith("diverged", StringComparison.Ordinal);
+        public static bool IsDivergence(string? reason) => reason is not null && reason.StartsWith(DivergedPrefix, StringComparison.Ordinal);
 
-        /// <summary>The node's WAL receiver status, highest history timeline and postmaster start, in one query; empty when PostgreSQL is down.</summary>
+        /// <summary>The node's WAL receiver status, postmaster start and newest timeline history, in one query; empty when PostgreSQL is down.</summary>
         public static async Task<ReplicaFacts> ReadAsync(IRemoteHost host, HaPgInventory inventory, CancellationToken cancellationToken)
         {
-            const string sql = "select coalesce((select status from pg_stat_wal_receiver), '') || '|' || (" + HighestHistoryTimelineSql + ") || '|' || pg_postmaster_start_time()";
+            const string sql = "select coalesce((select status from pg_stat_wal_receiver), '') || '|' || pg_postmaster_start_time() || '|' || (" +
+                               TimelineHistory.NewestSql + ")";
             var output = await host.ExecuteAsync(new RemoteCommand(LocalPsql.Command(inventory, sql) + " 2>/dev/null") { LogStdout = false }, cancellationToken)
                 .ConfigureAwait(false);
             return ReplicaFacts.Parse(output.Stdout);
         }
 
-        public static string HighestHistoryTimelineCommand(HaPgInventory inventory) => LocalPsql.Command(inventory, HighestHistoryTimelineSql);
-
-        public static long? ParseTimeline(string text) =>
-            long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var timeline) ? timeline : (long?)null;
+        public static string NewestHistoryCommand(HaPgInventory inventory) => LocalPsql.Command(inventory, TimelineHistory.NewestSql);
 
         /// <summary>
         /// Asks the replica's own Patroni to reinitialize it (POST /reinitialize), then waits until it is a running
@@ -141,16 +137,18 @@ namespace HaPg.Components.Patroni
     public sealed class ReplicaFacts
     {
         public string WalReceiver { get; set; } = string.Empty;
-        public long? HighestHistoryTimeline { get; set; }
         public string PostmasterStart { get; set; } = string.Empty;
 
-        /// <summary>"status|timeline|start"; all empty when the query printed nothing.</summary>
+        /// <summary>The newest timeline history in pg_wal; null when unread.</summary>
+        public TimelineHistory? History { get; set; }
+
+        /// <summary>"status|start|history"; all empty when the query printed nothing.</summary>
         public static ReplicaFacts Parse(string text)
         {
-            var parts = text.Trim().Split('|');
+            var parts = text.Trim().Split(new[] { '|' }, 3);
             return parts.Length < 3
                 ? new ReplicaFacts()
-                : new ReplicaFacts { WalReceiver = parts[0], HighestHistoryTimeline = ReplicaRepair.ParseTimeline(parts[1]), PostmasterStart = parts[2] };
+                : new ReplicaFacts { WalReceiver = parts[0], PostmasterStart = parts[1], History = TimelineHistory.Parse(parts[2]) };
         }
     }
 }

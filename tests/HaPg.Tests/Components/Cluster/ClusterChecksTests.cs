@@ -4,6 +4,7 @@ using HaPg.Components.Cluster;
 using HaPg.Components.Etcd;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
 using HaPg.Inventory;
 using Xunit;
 
@@ -135,14 +136,14 @@ namespace HaPg.Tests.Components.Cluster
             var snapshot = Healthy();
             snapshot.Members[2].State = "running";
             snapshot.Nodes["pg3"].WalReceiver = string.Empty;
-            snapshot.Nodes["pg3"].HighestHistoryTimeline = 2;
+            snapshot.Nodes["pg3"].History = TimelineHistory.Parse("00000002.history:1\t0/3000000\tno recovery target specified");
 
             var pg3 = Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3");
             Assert.False(pg3.Passed);
             Assert.EndsWith("diverged: it holds the history of timeline 2, ahead of the leader's timeline 1, and cannot follow the leader: " +
                             "Repair-HaPgReplica -Node pg3", pg3.Detail);
 
-            snapshot.Nodes["pg3"].HighestHistoryTimeline = 1;
+            snapshot.Nodes["pg3"].History = TimelineHistory.Parse(string.Empty);
             Assert.DoesNotContain("diverged", Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3").Detail);
         }
 
@@ -150,9 +151,9 @@ namespace HaPg.Tests.Components.Cluster
         public void AReplicaFollowingAFreshPromotionIsNotDivergedWhilePatroniStillReportsTheOldTimeline()
         {
             var snapshot = Healthy();
-            snapshot.Nodes["pg1"].HighestHistoryTimeline = 2;
+            snapshot.Nodes["pg1"].History = TimelineHistory.Parse("00000002.history:1\t0/3000000\tno recovery target specified");
             snapshot.Nodes["pg3"].WalReceiver = string.Empty;
-            snapshot.Nodes["pg3"].HighestHistoryTimeline = 2;
+            snapshot.Nodes["pg3"].History = TimelineHistory.Parse("00000002.history:1\t0/3000000\tno recovery target specified");
 
             var pg3 = Single(Evaluate(snapshot), ClusterChecks.ReplicaStreaming, "pg3");
             Assert.False(pg3.Passed);
