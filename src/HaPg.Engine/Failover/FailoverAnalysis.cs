@@ -8,6 +8,31 @@ namespace HaPg.Failover
     public static class FailoverAnalysis
     {
         /// <summary>
+        /// The member that held the leader lock after the fault until <paramref name="oldLeader"/> took it back, or null when
+        /// the lock never went back to the old leader. Patroni never hands the lock back by itself after a failover: this is
+        /// the old leader overwriting the new leader's key (patroni/patroni#2689 before 3.0.3).
+        /// </summary>
+        public static string? LeaderTakenBackFrom(IEnumerable<FailoverEvent> events, string oldLeader)
+        {
+            if (events is null) throw new ArgumentNullException(nameof(events));
+
+            string? newLeader = null;
+            foreach (var change in events.Where(e => e.Kind == FailoverEventKind.LeaderChanged))
+            {
+                if (change.Node != oldLeader)
+                {
+                    newLeader = change.Node;
+                }
+                else if (newLeader is not null)
+                {
+                    return newLeader;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
         /// Lost: acknowledged ids missing from <paramref name="readBackIds"/>. Unexpected: ids read back that were
         /// never attempted, or whose attempt is Failed (definitely not committed). Unknown ids may be present or not.
         /// Write downtime: the longest stretch without an acknowledgement that ends after

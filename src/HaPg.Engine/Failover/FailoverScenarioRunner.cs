@@ -88,10 +88,9 @@ namespace HaPg.Failover
                 Inventory = inventory,
             };
             var synchronous = await IsSynchronousAsync(vantage).ConfigureAwait(false);
-            if (scenario == HaPgFailoverScenario.NodeFreeze)
-            {
-                await WarnOfKnownIssuesAsync(vantage, target).ConfigureAwait(false);
-            }
+            var knownIssue = scenario == HaPgFailoverScenario.NodeFreeze || scenario == HaPgFailoverScenario.Isolate
+                ? await WarnOfKnownIssuesAsync(vantage, target).ConfigureAwait(false)
+                : null;
 
             var workload = new WriteWorkload(Writer(), runId, clock, events) { Rate = options.WriteRate };
             await workload.CreateTableAsync(Cancel).ConfigureAwait(false);
@@ -162,15 +161,22 @@ namespace HaPg.Failover
             result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
             result.Events = events.Snapshot().ToList();
             result.Messages.AddRange(result.Events.Where(e => e.Kind == FailoverEventKind.Note).Select(e => e.Message).Distinct());
-            Judge(result, scenario, synchronous, workload);
+            Judge(result, scenario, synchronous, workload, knownIssue);
             result.Duration = clock.Now - started;
             return result;
         }
 
-        /// <summary>Passed: the expected leader behaviour, writes back, nothing unexpected, no split brain, the node back.</summary>
-        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload)
+        /// <summary>Passed: the expected leader behaviour (never the lock taken back), writes back, nothing unexpected, no split brain, the node back.</summary>
+        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload, string? knownIssue)
         {
             var reasons = new List<string>();
+            if (FailoverAnalysis.LeaderTakenBackFrom(result.Events, result.OldLeader) is string lostLock)
+            {
+                reasons.Add($"{result.OldLeader} took the leader lock back from {lostLock} after the fault, and {lostLock} was demoted: " +
+                    $"writes acknowledged by {lostLock} are lost and replicas that followed it may have diverged" +
+                    (knownIssue is null ? string.Empty : $" (Patroni's leader-key overwrite, patroni/patroni#2689, fixed in {PatroniKnownIssues.LeaderKeyOverwriteFixedIn})"));
+            }
+
             if (ChangesLeader(scenario) && result.NewLeader == result.OldLeader) reasons.Add("the leader did not change");
             if (!ChangesLeader(scenario) && result.NewLeader != result.OldLeader) reasons.Add($"the leader changed to {result.NewLeader}");
             if (!ChangesLeader(scenario) && workload.Attempts.Any(a => a.Outcome != WriteOutcome.Acknowledged))
@@ -184,7 +190,7 @@ namespace HaPg.Failover
             if (!result.OldLeaderRejoined) reasons.Add("the restored node did not stream again in time");
             foreach (var replica in result.DivergedReplicas)
             {
-                reasons.Add($"{replica} diverged onto a timeline ahead of the leader's and cannot follow it: Repair-HaPgReplica -Node {replica}");
+                reasons.Add($"{replica} diverged from the leader's timeline history and cannot follow it: Repair-HaPgReplica -Node {replica}");
             }
 
             if (result.LostWrites > 0)
@@ -347,7 +353,7 @@ namespace HaPg.Failover
             return rejoined;
         }
 
-        /// <summary>Replicas holding the history of a timeline ahead of the leader's (stuck until reinitialized), with the reason.</summary>
+        /// <summary>Replicas whose timeline history the leader's does not continue (stuck until reinitialized), with the reason.</summary>
         private async Task<SortedDictionary<string, string>> FindDivergedReplicasAsync(IReadOnlyList<PatroniMember> members)
         {
             var diverged = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -414,8 +420,8 @@ namespace HaPg.Failover
                 $"The cluster is not healthy, so no fault is injected: members {string.Join("; ", members)}. Run Test-HaPgCluster.");
         }
 
-        /// <summary>A freeze is what triggers Patroni's leader-key overwrite bug: say so before the result does.</summary>
-        private async Task WarnOfKnownIssuesAsync(HaPgNode vantage, HaPgNode target)
+        /// <summary>A freeze or a partition is what triggers Patroni's leader-key overwrite bug: say so before the result does.</summary>
+        private async Task<string?> WarnOfKnownIssuesAsync(HaPgNode vantage, HaPgNode target)
         {
             var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, target, "/patroni", Cancel)
                 .ConfigureAwait(false);
@@ -425,6 +431,8 @@ namespace HaPg.Failover
                 context.WriteWarning(known);
                 events.Add(FailoverEventKind.Note, target.Name, known);
             }
+
+            return known;
         }
 
         /// <summary>GET /cluster from the first database node that answers; empty if none does.</summary>

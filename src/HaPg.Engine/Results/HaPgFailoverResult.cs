@@ -37,7 +37,7 @@ namespace HaPg.Results
         /// <summary>From the fault to the old leader streaming again as a replica.</summary>
         public TimeSpan? OldLeaderRejoinTime { get; set; }
 
-        /// <summary>Replicas left on a timeline ahead of the leader's, which cannot follow it until Repair-HaPgReplica rebuilds them.</summary>
+        /// <summary>Replicas whose timeline history is not the leader's, which cannot follow it until Repair-HaPgReplica rebuilds them.</summary>
         public string[] DivergedReplicas { get; set; } = Array.Empty<string>();
 
         public bool Passed { get; set; }

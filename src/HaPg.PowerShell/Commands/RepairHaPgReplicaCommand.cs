@@ -18,9 +18,10 @@ namespace HaPg.PowerShell.Commands
     /// replica that does not stream is reinitialized through its own Patroni (POST /reinitialize): Patroni stops PostgreSQL,
     /// replaces the data directory with a copy of the leader's (pg_basebackup), and starts it as a replica. It then waits until
     /// the replica streams again and every HAProxy node routes reads to it. The leader is never touched.</para>
-    /// <para>The typical case is a diverged replica: it holds the history of a timeline ahead of the leader's, so PostgreSQL
-    /// refuses to stream from the leader and Patroni does not rewind it. Patroni 3.0.2's leader-key overwrite
-    /// (patroni/patroni#2689) leaves one behind; Test-HaPgCluster's ReplicaStreaming check names it.</para>
+    /// <para>The typical case is a diverged replica: its timeline history is not the leader's (a timeline ahead of the
+    /// leader's, or the same timeline number reached from another switch point), so PostgreSQL refuses to stream from the
+    /// leader and Patroni, which compares timeline numbers only, does not rewind it. Patroni 3.0.2's leader-key overwrite
+    /// (patroni/patroni#2689, after a freeze or a partition) leaves one behind; Test-HaPgCluster's ReplicaStreaming check names it.</para>
     /// <para>The replica's own data is discarded: it asks for confirmation (ConfirmImpact High). In synchronous_mode_strict,
     /// writes wait while the only synchronous standby is rebuilt.</para>
     /// </remarks>

@@ -9,15 +9,15 @@ namespace HaPg.Components.Patroni
         public static readonly Version LeaderKeyOverwriteFixedIn = new Version(3, 0, 3);
 
         /// <summary>
-        /// Before 3.0.3 a leader whose Patroni stalls longer than ttl (a frozen VM or container) may, when it resumes,
+        /// Before 3.0.3 a leader whose Patroni stalls or loses etcd longer than ttl (a frozen VM, a partition) may, when it comes back,
         /// create a new etcd3 session and overwrite the leader key another member already took: the new leader demotes,
         /// the old one serves again, and writes acknowledged in between are lost. Null when the version is not affected.
         /// </summary>
         public static string? LeaderKeyOverwrite(string node, string? patroniVersion) =>
             Version.TryParse(StripSuffix(patroniVersion), out var version) && version < LeaderKeyOverwriteFixedIn
                 ? $"{node}: Patroni {patroniVersion} has a known split-brain bug, fixed in 3.0.3 (patroni/patroni#2689): a leader that " +
-                  "stalls longer than ttl (a frozen VM) can overwrite the new leader's key when it resumes, and writes acknowledged " +
-                  "meanwhile are lost. Use Patroni 3.0.3 or later (e.g. from apt.postgresql.org) in production."
+                  "stalls or is cut off from etcd longer than ttl (a frozen VM, a network partition) can overwrite the new leader's key " +
+                  "when it comes back, and writes acknowledged meanwhile are lost. Use Patroni 3.0.3 or later (e.g. from apt.postgresql.org) in production."
                 : null;
 
         private static string StripSuffix(string? version)
