@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using HaPg.Components.Etcd;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
-
 using HaPg.Components.Postgres;
 
 namespace HaPg.Components.Cluster

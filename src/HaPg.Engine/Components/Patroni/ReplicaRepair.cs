@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,6 +18,8 @@ namespace HaPg.Components.Patroni
     /// </summary>
     public static class ReplicaRepair
     {
+        private const string DivergedPrefix = "diverged: ";
+
         /// <summary>
         /// Why the replica needs a repair, or null when it streams. A replica whose timeline history the leader's does not
         /// continue has diverged (e.g. it followed, or was, a leader that Patroni 3.0.2's patroni/patroni#2689 then
@@ -41,8 +42,6 @@ namespace HaPg.Components.Patroni
                 ? $"{DivergedPrefix}{divergence}, and cannot follow the leader"
                 : $"not streaming (state {member.State}, wal receiver '{walReceiver}')";
         }
-
-        private const string DivergedPrefix = "diverged: ";
 
         /// <summary>
         /// The leader's history as read on the leader (its newest history file is written at promotion, before Patroni
