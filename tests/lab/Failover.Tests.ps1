@@ -109,7 +109,7 @@ Describe 'Test-HaPgFailover -Scenario <Scenario>' -Tag Lab -ForEach $scenarios {
 }
 
 # A leader frozen or cut off from etcd longer than ttl, then back, meets Patroni 3.0.2's leader-key overwrite bug
-# (patroni/patroni#2689, fixed in 3.0.3; Debian 12 ships 3.0.2): whether it strikes is a race (2 Isolate runs of 7 here).
+# (patroni/patroni#2689, fixed in 3.0.3; Debian 12 ships 3.0.2): whether it strikes is a race (4 Isolate runs of 22 here).
 # What must hold either way: HaPg warns, heals the fault, passes only a clean run, names the overwrite when it happens,
 # and the cluster is healthy again (after Repair-HaPgReplica when the run failed).
 Describe 'Test-HaPgFailover -Scenario <Scenario> (leader back after ttl)' -Tag Lab -ForEach @(
