@@ -39,30 +39,5 @@ namespace HaPg.Tests.Failover
             Assert.Null(log.First(FailoverEventKind.HaproxySwitched));
             Assert.Contains("node-2: new leader node-2", first.ToString());
         }
-
-        [Fact]
-        public void TheLeaderLockTakenBackByTheOldLeaderNamesWhoLostIt()
-        {
-            var log = new FailoverEventLog(new FailoverClock());
-            log.Add(FailoverEventKind.FaultInjected, "node-2", "nftables drops all but SSH");
-            log.Add(FailoverEventKind.LeaderChanged, "node-3", "Patroni: node-3 holds the leader lock");
-            Assert.Null(FailoverAnalysis.LeaderTakenBackFrom(log.Snapshot(), "node-2"));
-
-            log.Add(FailoverEventKind.FaultHealed, "node-2", "fault removed");
-            log.Add(FailoverEventKind.LeaderChanged, "node-2", "Patroni: node-2 holds the leader lock");
-            Assert.Equal("node-3", FailoverAnalysis.LeaderTakenBackFrom(log.Snapshot(), "node-2"));
-        }
-
-        [Fact]
-        public void ALeaderThatNeverChangedOrMovedOnIsNotTakenBack()
-        {
-            var log = new FailoverEventLog(new FailoverClock());
-            log.Add(FailoverEventKind.LeaderChanged, "node-1", "Patroni: node-1 holds the leader lock");
-            Assert.Null(FailoverAnalysis.LeaderTakenBackFrom(log.Snapshot(), "node-1"));
-
-            log.Add(FailoverEventKind.LeaderChanged, "node-2", "Patroni: node-2 holds the leader lock");
-            log.Add(FailoverEventKind.LeaderChanged, "node-3", "Patroni: node-3 holds the leader lock");
-            Assert.Null(FailoverAnalysis.LeaderTakenBackFrom(log.Snapshot(), "node-1"));
-        }
     }
 }

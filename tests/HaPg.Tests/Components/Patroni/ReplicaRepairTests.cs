@@ -1,3 +1,4 @@
+using System.Linq;
 using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
 using Xunit;
@@ -98,7 +99,7 @@ namespace HaPg.Tests.Components.Patroni
         {
             var history = TimelineHistory.Parse("0000000C.history:10\t0/425A760\tno recovery target specified;;# comment;11\t0/429EAD0\tat restore point \"a|b\";\n")!;
             Assert.Equal(12, history.Timeline);
-            Assert.Equal(new[] { "10 at 0/425A760", "11 at 0/429EAD0" }, System.Linq.Enumerable.Select(history.Switches!, s => s.ToString()));
+            Assert.Equal(new[] { "10 at 0/425A760", "11 at 0/429EAD0" }, history.Switches!.Select(s => s.ToString()));
 
             var first = TimelineHistory.Parse(" \n")!;
             Assert.Equal(1, first.Timeline);
