@@ -41,6 +41,10 @@ namespace HaPg.Failover
     public sealed class FailoverScenarioRunner
     {
         private static readonly TimeSpan Baseline = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan BaselineTimeout = TimeSpan.FromSeconds(60);
+
+        /// <summary>Acknowledged writes before any fault: a test of a writer that cannot write proves nothing.</summary>
+        public const int BaselineWrites = 20;
         private static readonly TimeSpan Tail = TimeSpan.FromSeconds(2);
 
         private readonly HaPgInventory inventory;
@@ -100,12 +104,23 @@ namespace HaPg.Failover
             var writing = workload.RunAsync(stopWriter.Token);
             var probing = Task.Run(() => prober.RunAsync(stopProber.Token));
 
+            context.SetStatus("writing a baseline");
+            var baseline = await WriteBaselineAsync(workload).ConfigureAwait(false);
+            if (baseline < BaselineWrites)
+            {
+                stopWriter.Cancel();
+                stopProber.Cancel();
+                await Task.WhenAll(writing, probing).ConfigureAwait(false);
+                var lastError = workload.Attempts.LastOrDefault(a => a.Outcome != WriteOutcome.Acknowledged)?.Error;
+                throw new HaPgRemoteException("HaPg.Failover.NoBaseline", System.Management.Automation.ErrorCategory.ResourceUnavailable, context.Node,
+                    $"Only {baseline} of {BaselineWrites} writes through {workload.Target.Endpoint} were acknowledged within " +
+                    $"{BaselineTimeout.TotalSeconds:N0} s, so no fault is injected" + (lastError is null ? "." : $": {lastError}"));
+            }
+
             DateTimeOffset faultAt;
             DateTimeOffset? healedAt = null;
             try
             {
-                context.SetStatus("writing a baseline");
-                await Task.Delay(Baseline, Cancel).ConfigureAwait(false);
                 faultAt = clock.Now;
                 await InjectAsync(scenario, target, before, leader).ConfigureAwait(false);
 
@@ -300,6 +315,15 @@ namespace HaPg.Failover
                 default:
                     throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "No shell fault for this scenario.");
             }
+        }
+
+        /// <summary>At least <see cref="Baseline"/> of writing and <see cref="BaselineWrites"/> acknowledgements; returns how many.</summary>
+        private async Task<int> WriteBaselineAsync(WriteWorkload workload)
+        {
+            await Task.Delay(Baseline, Cancel).ConfigureAwait(false);
+            var (acknowledged, _) = await Poll.UntilAsync(() => Task.FromResult(workload.Attempts.Count(a => a.Outcome == WriteOutcome.Acknowledged)),
+                count => count >= BaselineWrites, BaselineTimeout - Baseline, TimeSpan.FromMilliseconds(100), Cancel).ConfigureAwait(false);
+            return acknowledged;
         }
 
         private async Task WaitRecoveredAsync(ClusterProber prober, WriteWorkload workload, string oldLeader)

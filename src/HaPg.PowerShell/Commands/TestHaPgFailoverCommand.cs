@@ -11,7 +11,7 @@ namespace HaPg.PowerShell.Commands
     /// <remarks>
     /// <para>For each scenario, against a healthy cluster: a writer inserts unique ids at a steady rate through HAProxy's port 5000
     /// (Npgsql), a prober asks every member each second whether it is writable (pg_is_in_recovery) and what Patroni and HAProxy
-    /// think, the fault is injected, recovery is awaited, the fault is removed, the restored node is awaited until it streams
+    /// think; after at least 3 s and 20 acknowledged writes (none within 60 s: HaPg.Failover.NoBaseline, no fault) the fault is injected, recovery is awaited, the fault is removed, the restored node is awaited until it streams
     /// again, and the writes are read back.</para>
     /// <para>Scenarios: Switchover (planned); StopPatroni (systemctl stop patroni on the leader, the recipe's test); Crash (SIGKILL of
     /// Patroni and PostgreSQL on the leader, kept down like a dead node); Isolate (the leader cut off with nftables, whose removal is
