@@ -47,7 +47,7 @@ namespace HaPg.PowerShell.Commands
         [ValidatePattern("^[A-Za-z0-9_.-]{1,32}$")]
         public string StatsUser { get; set; } = "hapg";
 
-        /// <summary>How long to wait for exactly one server UP on 5000, in seconds.</summary>
+        /// <summary>How long to wait for the health checks to settle (exactly one server UP on 5000, and not on 5001), in seconds.</summary>
         [Parameter]
         [ValidateRange(5, 600)]
         public int TimeoutSeconds { get; set; } = 60;
@@ -72,7 +72,7 @@ namespace HaPg.PowerShell.Commands
             RunPlans(inventory, plans, "Installing HAProxy", async (context, outcomes) =>
             {
                 context.SetStatus("waiting for health checks");
-                var servers = await HaproxySteps.WaitForOnePrimaryAsync(context.Host, TimeSpan.FromSeconds(TimeoutSeconds), context.CancellationToken)
+                var servers = await HaproxySteps.WaitForSettledChecksAsync(context.Host, TimeSpan.FromSeconds(TimeoutSeconds), context.CancellationToken)
                     .ConfigureAwait(false);
                 var result = new HaPgHaproxyResult
                 {

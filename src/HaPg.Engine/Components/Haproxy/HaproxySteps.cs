@@ -36,15 +36,26 @@ namespace HaPg.Components.Haproxy
         }
 
         /// <summary>
-        /// Waits until exactly one server is UP on the primary listener (health checks need a few intervals after a
-        /// reload); returns the last reading either way.
+        /// Waits until the health checks have settled (health checks need a few intervals after a reload); returns the
+        /// last reading either way.
         /// </summary>
-        public static async Task<IReadOnlyList<HaproxyServerStatus>> WaitForOnePrimaryAsync(IRemoteHost host, TimeSpan timeout, CancellationToken cancellationToken)
+        public static async Task<IReadOnlyList<HaproxyServerStatus>> WaitForSettledChecksAsync(IRemoteHost host, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var (servers, _) = await Poll.UntilAsync(() => ReadServersAsync(host, cancellationToken),
-                s => s.Count(x => x.Proxy == HaproxyConfig.PrimaryProxy && x.IsUp) == 1, timeout, TimeSpan.FromSeconds(1), cancellationToken)
-                .ConfigureAwait(false);
+            var (servers, _) = await Poll.UntilAsync(() => ReadServersAsync(host, cancellationToken), ChecksSettled, timeout, TimeSpan.FromSeconds(1),
+                cancellationToken).ConfigureAwait(false);
             return servers;
+        }
+
+        /// <summary>
+        /// Settled: exactly one server UP on the primary listener, that server not UP on the replicas listener, and no
+        /// server half way between UP and DOWN ("UP 1/3", "DOWN 1/2").
+        /// </summary>
+        public static bool ChecksSettled(IReadOnlyList<HaproxyServerStatus> servers)
+        {
+            var primaryUp = servers.Where(s => s.Proxy == HaproxyConfig.PrimaryProxy && s.IsUp).Select(s => s.Server).ToList();
+            return primaryUp.Count == 1
+                   && !servers.Any(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.Server == primaryUp[0] && s.IsUp)
+                   && !servers.Any(s => s.Status.Contains("/"));
         }
     }
 }

@@ -125,6 +125,24 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Equal(("L7STS", false), (servers[1].CheckStatus, servers[1].IsUp));
             Assert.Throws<System.FormatException>(() => HaproxyStatsParser.Parse("no header\n"));
         }
+
+        [Theory]
+        [InlineData("UP,DOWN,DOWN", "DOWN,UP,UP", true)]
+        [InlineData("UP,DOWN,DOWN", "DOWN,UP,DOWN", true)] // a replica not streaming is DOWN on 5001 for good: settled
+        [InlineData("UP,UP,UP", "UP,UP,UP", false)] // just reloaded: every server starts UP
+        [InlineData("UP,DOWN,DOWN", "UP,UP,UP", false)] // the leader still UP on 5001
+        [InlineData("UP,UP 1/3,DOWN", "DOWN,UP,UP", false)] // half way down
+        [InlineData("UP,DOWN,DOWN", "DOWN 1/2,UP,UP", false)]
+        [InlineData("DOWN,DOWN,DOWN", "DOWN,UP,UP", false)] // no leader
+        public void ChecksSettleWithOneLeaderOnlyOn5000AndNoServerInTransition(string primary, string replicas, bool settled)
+        {
+            static HaproxyServerStatus[] Listener(string proxy, string states) => states.Split(',')
+                .Select((state, i) => new HaproxyServerStatus { Proxy = proxy, Server = $"pg{i + 1}", Status = state }).ToArray();
+
+            var servers = Listener(HaproxyConfig.PrimaryProxy, primary).Concat(Listener(HaproxyConfig.ReplicasProxy, replicas)).ToList();
+
+            Assert.Equal(settled, HaproxySteps.ChecksSettled(servers));
+        }
     
 
         [Theory]
