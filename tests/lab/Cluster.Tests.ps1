@@ -107,7 +107,7 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $marker = [guid]::NewGuid().ToString('N')
         Invoke-Psql $inventory $proxy.Address 5000 "create table if not exists hapg_acceptance(v text); insert into hapg_acceptance values ('$marker')" |
             Out-Null
-        $deadline = (Get-Date).AddSeconds(15)
+        $deadline = (Get-Date).AddSeconds(60)
         do {
             $read = Invoke-Psql $inventory $proxy.Address 5001 "select pg_is_in_recovery(), count(*) from hapg_acceptance where v = '$marker'"
             if ($read -eq 't|1') { break }
@@ -146,7 +146,7 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $replica = ($inventory | Get-HaPgCluster | Where-Object Role -NE 'leader' | Select-Object -First 1).Member
         Stop-HaPgLabNode -Lab $labName -Name $replica -Kill
         Start-HaPgLabNode -Lab $labName -Name $replica | Out-Null
-        $deadline = (Get-Date).AddSeconds(90)
+        $deadline = (Get-Date).AddSeconds(180)
         do {
             Start-Sleep -Seconds 2
             $streaming = $inventory | Test-HaPgCluster -Node $replica -ErrorAction SilentlyContinue |
