@@ -101,6 +101,7 @@ function Invoke-Test {
             if ($line.Length -gt 400) { $line = $line.Substring(0, 400) + '...' }
             Write-Host "  $line" -ForegroundColor Red
         }
+        Write-Host "Full results: $(Join-Path $resultsDir 'xunit.trx') (TRX), $(Join-Path $resultsDir 'pester.xml') (NUnit XML)" -ForegroundColor Red
     }
     Write-Host ''
     Write-Host "xUnit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"

@@ -21,6 +21,7 @@ $configuration.Run.Path = $PSScriptRoot
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
 if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag -split ',' }
 if ($Tag) { $configuration.Filter.Tag = $Tag -split ',' }
