@@ -113,6 +113,8 @@ Describe 'Test-HaPgFailover -Scenario <Scenario>' -Tag Lab -ForEach $scenarios {
         do {
             $failed = @($inventory | Test-HaPgCluster | Where-Object { -not $_.Passed })
             if ($failed.Count -eq 0) { break }
+            # What the wait is for, in the log: a slow recovery is worth seeing even when it ends in time.
+            Write-Host "    waiting: $(($failed | ForEach-Object { "$_" }) -join '; ')"
             Start-Sleep 2
         } while ((Get-Date) -lt $deadline)
         $failed | ForEach-Object { "$_" } | Should -BeNullOrEmpty
@@ -178,6 +180,8 @@ Describe 'Test-HaPgFailover -Scenario <Scenario> (leader back after ttl)' -Tag L
         do {
             $failed = @($inventory | Test-HaPgCluster -ErrorAction SilentlyContinue | Where-Object { -not $_.Passed })
             if ($failed.Count -eq 0) { break }
+            # What the wait is for, in the log: a slow recovery is worth seeing even when it ends in time.
+            Write-Host "    waiting: $(($failed | ForEach-Object { "$_" }) -join '; ')"
             if (-not $result.Passed) {
                 # The overwrite's aftermath: a diverged replica, or the demoted leader stuck; only a rebuild brings them back.
                 $stuck = @($failed | Where-Object { $_.Name -eq 'ReplicaStreaming' -and ($_.Detail -match 'diverged' -or (Get-Date) -gt $repairFrom) } | ForEach-Object Node)
