@@ -84,8 +84,9 @@ namespace HaPg.Failover
                     var round = Task.Delay(TimeSpan.FromSeconds(1), stop);
                     var sql = ProbeSqlAsync(stop);
                     var locks = ProbeLocksAsync(stop);
-                    await Task.WhenAll(sql, locks, ProbeHaproxyAsync(stop)).ConfigureAwait(false);
-                    Record(await sql.ConfigureAwait(false), await locks.ConfigureAwait(false));
+                    var routed = ProbeHaproxyAsync(stop);
+                    await Task.WhenAll(sql, locks, routed).ConfigureAwait(false);
+                    Record(await sql.ConfigureAwait(false), await locks.ConfigureAwait(false), await routed.ConfigureAwait(false));
                     await round.ConfigureAwait(false);
                 }
             }
@@ -146,22 +147,25 @@ namespace HaPg.Failover
             return locks;
         }
 
-        /// <summary>Joins a round's answers into samples and events.</summary>
-        private void Record(IReadOnlyList<(string Member, DateTimeOffset Time, bool? Writable)> answers, IReadOnlyDictionary<string, bool?> locks)
+        /// <summary>
+        /// Joins a round's answers into samples and events. A writable member counts as a primary unless its Patroni denied
+        /// the lock, or, when its Patroni did not answer (a node just thawed), HAProxy did not route writes to it that round.
+        /// </summary>
+        private void Record(IReadOnlyList<(string Member, DateTimeOffset Time, bool? Writable)> answers, IReadOnlyDictionary<string, bool?> locks,
+            IReadOnlyCollection<string>? routed)
         {
             foreach (var (member, time, writable) in answers)
             {
                 locks.TryGetValue(member, out var holdsLock);
+                var (primary, unlocked) = Classify(member, writable, holdsLock, routed);
                 lock (samples)
                 {
-                    // Writable and not denied the lock: an unanswered lock probe is no proof that it is not the primary.
-                    samples.Add(new ProbeSample(time, member, writable is null ? (bool?)null : writable == true && holdsLock != false));
+                    samples.Add(new ProbeSample(time, member, primary));
                 }
 
-                if (writable == true && holdsLock == false && writableWithoutLock.Add(member))
+                if (unlocked is not null && writableWithoutLock.Add(member))
                 {
-                    events.Add(FailoverEventKind.Note, member,
-                        $"{member} accepted writes for a moment without the leader lock, before Patroni demoted it (HAProxy does not route to it; only direct clients could write there)");
+                    events.Add(FailoverEventKind.Note, member, unlocked);
                 }
                 else if (writable != true)
                 {
@@ -177,12 +181,30 @@ namespace HaPg.Failover
             }
         }
 
-        private async Task ProbeHaproxyAsync(CancellationToken stop)
+        /// <summary>
+        /// One member's answers in one round: whether it counts as a writable primary (null: it did not answer SQL), and the
+        /// note when it accepted writes without being the routed leader. Writable counts unless its Patroni denied the lock,
+        /// or did not answer while HAProxy (which did) routed writes elsewhere: an unanswered lock probe alone proves nothing.
+        /// </summary>
+        public static (bool? WritablePrimary, string? Note) Classify(string member, bool? writable, bool? holdsLock, IReadOnlyCollection<string>? routed)
+        {
+            if (writable is null) return (null, null);
+            if (writable == false) return (false, null);
+            var why = holdsLock == false ? "without the leader lock"
+                : holdsLock is null && routed is not null && !routed.Contains(member) ? "while its Patroni did not answer"
+                : null;
+            return why is null
+                ? (true, null)
+                : (false, $"{member} accepted writes for a moment {why}, before Patroni demoted it (HAProxy does not route to it; only direct clients could write there)");
+        }
+
+        /// <summary>The servers UP on HAProxy's primary listener this round; null when HAProxy did not answer.</summary>
+        private async Task<IReadOnlyCollection<string>?> ProbeHaproxyAsync(CancellationToken stop)
         {
             var proxy = inventory.NodesWithRole(HaPgRole.Haproxy).FirstOrDefault();
             if (proxy is null)
             {
-                return;
+                return null;
             }
 
             try
@@ -195,9 +217,12 @@ namespace HaPg.Failover
                     events.Add(FailoverEventKind.HaproxySwitched, proxy.Name, $"HAProxy routes {inventory.Ports.HaproxyPrimary} to {up[0]}");
                     Volatile.Write(ref haproxyPrimary, up[0]);
                 }
+
+                return up;
             }
             catch (Exception) when (!stop.IsCancellationRequested)
             {
+                return null;
             }
         }
 
