@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using HaPg.Components.Common;
 using HaPg.Components.Patroni;
+using HaPg.Components.Platform;
 using HaPg.Execution;
 using HaPg.Remote;
 using HaPg.Inventory;
@@ -170,6 +172,35 @@ namespace HaPg.PowerShell
 
             PatroniSteps.Adopt(inventory.Secrets, PatroniConfig.ReadPasswords(deployed));
             return true;
+        }
+
+        /// <summary>
+        /// Reads every node's platform (os-release, apt's versions) in parallel and refuses them all at once, before anything
+        /// changes, when any runs a release HaPg does not support (HaPg.Platform.Unsupported). Under -WhatIf nothing is read.
+        /// Returns the platforms of the nodes that answered; a node that did not has its error written.
+        /// </summary>
+        protected IReadOnlyList<NodePlatform> RequireSupportedPlatform(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
+        {
+            if (IsWhatIf)
+            {
+                return Array.Empty<NodePlatform>();
+            }
+
+            var platforms = Runner.Run(inventory, nodes, ThrottleLimit, "Reading each node's platform", async context =>
+            {
+                context.SetStatus("reading os-release and apt's versions");
+                var read = await context.Host.RunAsync(new RemoteCommand(NodePlatform.ReadCommand) { Sudo = false }, context.CancellationToken, "read platform")
+                    .ConfigureAwait(false);
+                var platform = NodePlatform.Parse(context.Node.Name, read.Stdout);
+                context.WriteVerbose($"platform {platform.Os} ({platform.Codename ?? "no codename"}); PostgreSQL {platform.PostgresMajor?.ToString() ?? "unknown"}, Patroni {platform.PatroniVersion?.ToString() ?? "unknown"}");
+                return platform;
+            }, writeResults: false);
+            if (PlatformSupport.Unsupported(platforms) is ValidationIssue unsupported)
+            {
+                ThrowTerminatingError(unsupported.ToErrorRecord());
+            }
+
+            return platforms;
         }
 
         /// <summary>The file at <paramref name="path"/> as deployed on the first of <paramref name="nodes"/> that has it (read in parallel), or null.</summary>

@@ -16,8 +16,6 @@ namespace HaPg.Execution
     {
         public const string Step = "Test-Connection";
 
-        private static readonly string[] SupportedOs = { "debian", "ubuntu" };
-
         // Read-only facts as key=value lines; runs as the SSH user, so facts come even when sudo fails.
         private const string FactsScript =
             "( . /etc/os-release 2>/dev/null; echo \"os=$ID\"; echo \"os_version=$VERSION_ID\" )\n" +
@@ -109,10 +107,10 @@ namespace HaPg.Execution
 
         private static IEnumerable<HaPgRemoteException> Problems(HaPgConnectionResult result, HaPg.Inventory.HaPgNode node)
         {
-            if (!SupportedOs.Contains(result.Os))
+            if (HaPg.Components.Platform.SupportedRelease.Find(new HaPg.Components.Common.OsRelease(result.Os ?? string.Empty, result.OsVersion ?? string.Empty)) is null)
             {
                 yield return new HaPgRemoteException(RemoteErrorId.UnsupportedOs, ErrorCategory.NotImplemented, node,
-                    $"{node.Name} runs '{result.Os ?? "unknown"} {result.OsVersion}'; HaPg supports Debian and Ubuntu only.");
+                    $"{node.Name} runs '{result.Os ?? "unknown"} {result.OsVersion}'; HaPg supports {HaPg.Components.Platform.SupportedRelease.List}.");
             }
 
             if (!result.Systemd)

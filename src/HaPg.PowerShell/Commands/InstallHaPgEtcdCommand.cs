@@ -46,7 +46,9 @@ namespace HaPg.PowerShell.Commands
                 WriteWarning(issue.Message);
             }
 
-            var plans = SelectNodes(inventory, HaPgRole.Etcd).Select(node => EtcdSteps.For(inventory, node)).ToList();
+            var nodes = SelectNodes(inventory, HaPgRole.Etcd);
+            RequireSupportedPlatform(inventory, nodes);
+            var plans = nodes.Select(node => EtcdSteps.For(inventory, node)).ToList();
             RunPlans(inventory, plans, "Installing etcd", async (context, outcomes) =>
             {
                 context.SetStatus("waiting until the member is healthy");

@@ -55,6 +55,7 @@ namespace HaPg.PowerShell.Commands
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
+            RequireSupportedPlatform(inventory, nodes);
             if (!IsWhatIf)
             {
                 AdoptDeployedStatsPassword(inventory, nodes);

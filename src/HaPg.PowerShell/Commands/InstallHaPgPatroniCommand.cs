@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
+using HaPg.Components.Common;
 using HaPg.Components.Patroni;
+using HaPg.Components.Platform;
 using HaPg.Components.Postgres;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -15,6 +17,10 @@ namespace HaPg.PowerShell.Commands
     /// set to "disabled", so it does not come back on reboot and take port 5432. Nothing is deleted.</para>
     /// <para>Patroni and python3-etcd come from the distro's packages: the recipe's "sudo pip3 install" is refused on Debian 12
     /// and Ubuntu 24.04 (PEP 668). The PostgreSQL bin directory is found and reported, for Patroni's bin_dir.</para>
+    /// <para>First each node's release and apt's versions are read from the node: a release HaPg does not support
+    /// (HaPg.Platform.Unsupported) or database nodes that would get two PostgreSQL majors (HaPg.Platform.Mismatch) are refused,
+    /// all at once, before anything is installed. A Patroni before 3.0.3 (Debian 12's 3.0.2), which can lose acknowledged
+    /// writes after a partition or a freeze (patroni/patroni#2689), gets one warning naming every node concerned.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Install-HaPgPatroni</code>
@@ -26,18 +32,19 @@ namespace HaPg.PowerShell.Commands
     {
         protected override void Process(HaPgInventory inventory)
         {
-            var plans = SelectNodes(inventory, HaPgRole.Postgres).Select(node => PostgresSteps.Install(inventory, node)).ToList();
-            RunPlans(inventory, plans, "Installing PostgreSQL and Patroni", async (context, outcomes) =>
+            var nodes = SelectNodes(inventory, HaPgRole.Postgres);
+            var platforms = RequireSupportedPlatform(inventory, nodes);
+            if (PlatformSupport.Mismatch(platforms, inventory.PostgresVersion) is ValidationIssue mismatch)
+            {
+                ThrowTerminatingError(mismatch.ToErrorRecord());
+            }
+
+            var plans = nodes.Select(node => PostgresSteps.Install(inventory, node)).ToList();
+            var results = RunPlans(inventory, plans, "Installing PostgreSQL and Patroni", async (context, outcomes) =>
             {
                 var major = await PostgresSteps.DiscoverMajorAsync(context.Host, inventory.PostgresVersion, context.CancellationToken).ConfigureAwait(false);
                 var patroni = await context.Host.RunAsync(new RemoteCommand("dpkg-query -W -f '${Version}' patroni") { Sudo = false },
                     context.CancellationToken).ConfigureAwait(false);
-                var known = PatroniKnownIssues.LeaderKeyOverwrite(context.Node.Name, patroni.Stdout.Trim());
-                if (known is not null)
-                {
-                    context.WriteWarning(known);
-                }
-
                 return new HaPgPatroniInstallResult
                 {
                     PostgresVersion = major,
@@ -45,6 +52,13 @@ namespace HaPg.PowerShell.Commands
                     PatroniVersion = patroni.Stdout.Trim(),
                 };
             }, HaPgRole.Postgres, () => new HaPgPatroniInstallResult());
+
+            // Once, naming every node concerned.
+            var installed = results.OfType<HaPgPatroniInstallResult>().Select(r => (r.Node, (string?)r.PatroniVersion));
+            if (PlatformSupport.KnownDataLossFinding(installed) is string finding)
+            {
+                WriteWarning(finding + $" Use Patroni {PatroniKnownIssues.LeaderKeyOverwriteFixedIn} or later in production (Debian 13 ships 4.0.7).");
+            }
         }
     }
 }

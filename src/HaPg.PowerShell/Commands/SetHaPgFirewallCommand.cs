@@ -19,6 +19,8 @@ namespace HaPg.PowerShell.Commands
     /// <para>It never locks out SSH: the SSH rule comes first, a timer that removes the table is armed before loading it, and a
     /// brand-new SSH session must get in before the timer is disarmed.</para>
     /// <para>Get-HaPgFirewallRule lists the same rules without touching any host, for a cloud firewall.</para>
+    /// <para>Like every installing cmdlet, it first reads each node's release and refuses, before any node changes, nodes on a
+    /// release HaPg does not support (HaPg.Platform.Unsupported, all named in one error).</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Set-HaPgFirewall</code>
@@ -35,6 +37,7 @@ namespace HaPg.PowerShell.Commands
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.None);
+            RequireSupportedPlatform(inventory, nodes);
             var options = Runner.ConnectOptions;
             var plans = nodes.Select(node => FirewallSteps.For(inventory, node, async ct =>
             {

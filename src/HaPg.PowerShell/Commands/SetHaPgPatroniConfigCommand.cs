@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Patroni;
+using HaPg.Components.Platform;
 using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -25,6 +26,8 @@ namespace HaPg.PowerShell.Commands
     /// <para>On a re-run a dynamic setting (ttl, loop_wait, PostgreSQL parameters Patroni manages...) is applied through Patroni's
     /// REST API (PATCH /config), a local one by reload, and a change that needs a PostgreSQL restart is reported as pending, not
     /// forced.</para>
+    /// <para>Before anything changes, every database node's release is read: an unsupported release (HaPg.Platform.Unsupported)
+    /// or two PostgreSQL majors (HaPg.Platform.Mismatch) are refused for all nodes at once.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Set-HaPgPatroniConfig</code>
@@ -69,6 +72,11 @@ namespace HaPg.PowerShell.Commands
                 Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode),
             };
             var nodes = SelectNodes(inventory, HaPgRole.Postgres);
+            if (PlatformSupport.Mismatch(RequireSupportedPlatform(inventory, nodes), inventory.PostgresVersion) is ValidationIssue mismatch)
+            {
+                ThrowTerminatingError(mismatch.ToErrorRecord());
+            }
+
             var deployed = IsWhatIf ? new List<MemberState>() : ReadMembers(inventory, nodes);
             if (deployed.Count != (IsWhatIf ? 0 : nodes.Count))
             {

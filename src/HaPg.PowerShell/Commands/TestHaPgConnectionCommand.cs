@@ -14,8 +14,8 @@ namespace HaPg.PowerShell.Commands
     /// Nothing on the node is changed.</para>
     /// <para>It writes one HaPgConnectionResult per node, even when the node fails. Each problem is also a
     /// non-terminating error that names the node: HaPg.Ssh.Unreachable, HaPg.Ssh.Timeout, HaPg.Ssh.AuthenticationFailed,
-    /// HaPg.Ssh.HostKeyUnknown, HaPg.Ssh.HostKeyMismatch, HaPg.Ssh.SudoRefused, HaPg.Connection.UnsupportedOs (not Debian
-    /// or Ubuntu), HaPg.Connection.NoSystemd and HaPg.Connection.AptFailed.</para>
+    /// HaPg.Ssh.HostKeyUnknown, HaPg.Ssh.HostKeyMismatch, HaPg.Ssh.SudoRefused, HaPg.Connection.UnsupportedOs (not Debian 12
+    /// or 13, Ubuntu 22.04 or 24.04), HaPg.Connection.NoSystemd and HaPg.Connection.AptFailed.</para>
     /// <para>A host key that known_hosts does not know is refused unless -AcceptHostKey or -Force is given; then it is
     /// trusted and appended to known_hosts (the inventory's KnownHostsPath, else ~/.ssh/known_hosts). A host key that
     /// CHANGED is always refused. Connections stay open for the next HaPg cmdlets of the same pipeline.</para>
