@@ -42,7 +42,7 @@ BeforeAll {
     function Get-ServicePid([string] $Lab, $Nodes, [string] $Cluster) {
         foreach ($node in $Nodes) {
             $script = 'for u in patroni etcd haproxy hapg-firewall; do printf "%s=%s " $u "$(systemctl show -p MainPID --value $u)"; done; ' +
-                "printf 'postmaster=%s' `"`$(head -1 /var/lib/postgresql/15/$Cluster/postmaster.pid 2>/dev/null)`""
+                "printf 'postmaster=%s' `"`$(head -1 /var/lib/postgresql/*/$Cluster/postmaster.pid 2>/dev/null)`""
             "$($node.Name): $((Invoke-HaPgLabCommand -Lab $Lab -Name $node.Name -Command $script).Output)"
         }
     }
@@ -79,6 +79,7 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $script:proxy = @($inventory.Nodes | Where-Object { $_.Roles -match 'Haproxy' })[0]
 
         $script:first = Invoke-Pipeline $inventory
+        $script:postgresMajor = @($first.Results | Where-Object Step -EQ 'Install-HaPgPatroni')[0].PostgresVersion
         $script:checks = $inventory | Test-HaPgCluster
         $script:members = $inventory | Get-HaPgCluster
     }
@@ -154,10 +155,10 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         } while (-not $streaming.Passed -and (Get-Date) -lt $deadline)
         $streaming.Passed | Should -BeTrue
 
-        # Whoever listens on 5432 runs from Patroni's data directory, not the distro's 15/main.
+        # Whoever listens on 5432 runs from Patroni's data directory, not the distro's <major>/main.
         $owner = Invoke-HaPgLabCommand -Lab $labName -Name $replica -Command `
             "pid=`$(ss -Hltnp 'sport = :5432' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2); readlink /proc/`$pid/cwd"
-        $owner.Output.Trim() | Should -Be "/var/lib/postgresql/15/$Name"
+        $owner.Output.Trim() | Should -Be "/var/lib/postgresql/$postgresMajor/$Name"
         ($inventory | Test-HaPgCluster -Node $replica | Where-Object Name -EQ 'DistroPostgresDisabled').Passed | Should -BeTrue
     }
 }

@@ -44,7 +44,7 @@ BeforeAll {
     function Set-DivergedReplica([string] $Replica, [int] $LeaderTimeline) {
         $script = @(
             'set -e'
-            "d=/var/lib/postgresql/15/$labName"
+            "d=`$(ls -d /var/lib/postgresql/*/$labName)"
             "lsn=`$($psql 'select pg_last_wal_replay_lsn()')"
             "prev=`$(printf '%08X' $LeaderTimeline); next=`$(printf '%08X' $($LeaderTimeline + 1))"
             "{ if [ -f `$d/pg_wal/`$prev.history ]; then cat `$d/pg_wal/`$prev.history; fi; printf '%d\t%s\tplanted by a test\n' $LeaderTimeline `$lsn; } > /tmp/planted.history"

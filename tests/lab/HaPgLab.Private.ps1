@@ -1,7 +1,6 @@
 # Internal helpers of HaPgLab: host prerequisites, apt sources, the cached base tree, cgroups, nodes.
 
 $script:LabRoot = '/var/lib/hapg-lab'
-$script:BaseSuite = 'bookworm'
 $script:BasePackages = @('systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'sudo', 'python3',
     'ca-certificates', 'iputils-ping', 'procps')
 $script:HostPackages = [ordered]@{
@@ -110,19 +109,21 @@ function Get-HostAptSource {
     $entries
 }
 
-# The nodes' apt sources: the host's mirror for bookworm + bookworm-updates, and its security archive.
-function Get-LabAptSource {
+# The nodes' apt sources for -Suite: the host's Debian mirror (whatever suite the host runs) for <suite> and
+# <suite>-updates, and its security archive for <suite>-security.
+function Get-LabAptSource([string] $Suite) {
     $entries = @(Get-HostAptSource)
-    $main = $entries | Where-Object { $_.Suites -contains $script:BaseSuite } | Select-Object -First 1
-    if (-not $main) { throw "the host's apt sources name no '$script:BaseSuite' mirror" }
-    $security = $entries | Where-Object { $_.Suites -contains "$script:BaseSuite-security" } | Select-Object -First 1
-    $text = "Types: deb`nURIs: $($main.Uri)`nSuites: $script:BaseSuite $script:BaseSuite-updates`nComponents: main`nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg`n"
+    $main = $entries | Where-Object { $_.Suites | Where-Object { $_ -notmatch '-(security|updates|backports)$' } } |
+        Where-Object { $_.Uri -notmatch 'security' } | Select-Object -First 1
+    if (-not $main) { throw "the host's apt sources name no Debian mirror" }
+    $security = $entries | Where-Object { $_.Suites -match '-security$' } | Select-Object -First 1
+    $text = "Types: deb`nURIs: $($main.Uri)`nSuites: $Suite $Suite-updates`nComponents: main`nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg`n"
     if ($security) {
-        $text += "`nTypes: deb`nURIs: $($security.Uri)`nSuites: $script:BaseSuite-security`nComponents: main`nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg`n"
+        $text += "`nTypes: deb`nURIs: $($security.Uri)`nSuites: $Suite-security`nComponents: main`nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg`n"
     }
-    else { Write-Warning "host: no $script:BaseSuite-security source on the host; nodes get none" }
+    else { Write-Warning "host: no security source on the host; nodes get none" }
     $hosts = @($main, $security | Where-Object { $_ } | ForEach-Object { ([uri]$_.Uri).Host } | Select-Object -Unique)
-    [pscustomobject]@{ Mirror = $main.Uri; Sources = $text; Hosts = $hosts }
+    [pscustomobject]@{ Suite = $Suite; Mirror = $main.Uri; Sources = $text; Hosts = $hosts }
 }
 
 # Customizes a fresh debootstrap tree (runs once per cached base; its text is part of the cache key).
@@ -141,7 +142,7 @@ function Initialize-LabBase([string] $Root, [string] $Sources) {
 
 # Returns the read-only base tree, building it (atomically) when the cache has none.
 function Get-LabBase([object] $Apt) {
-    $recipe = "$script:BaseSuite|$($Apt.Mirror)|minbase|$($script:BasePackages -join ',')|$($Apt.Sources)|${function:Initialize-LabBase}"
+    $recipe = "$($Apt.Suite)|$($Apt.Mirror)|minbase|$($script:BasePackages -join ',')|$($Apt.Sources)|${function:Initialize-LabBase}"
     $hash = [System.BitConverter]::ToString([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($recipe))).Replace('-', '').Substring(0, 16).ToLowerInvariant()
     $base = Join-Path $script:LabRoot "base-$hash"
     if (Test-Path "$base/etc/os-release") { Write-Verbose "base: cached $base"; return $base }
@@ -150,9 +151,9 @@ function Get-LabBase([object] $Apt) {
         Where-Object { -not (Test-Path "/proc/$(($_.Name -split '-')[-1])") } |
         ForEach-Object { Dismount-LabTree $_.FullName; Remove-Item $_.FullName -Recurse -Force }
     $temp = "$base.tmp-$PID"
-    Write-Verbose "base: debootstrap $script:BaseSuite from $($Apt.Mirror) into $temp"
+    Write-Verbose "base: debootstrap $($Apt.Suite) from $($Apt.Mirror) into $temp"
     try {
-        Invoke-LabNative debootstrap @('--variant=minbase', "--include=$($script:BasePackages -join ',')", $script:BaseSuite, $temp, $Apt.Mirror) | Out-Null
+        Invoke-LabNative debootstrap @('--variant=minbase', "--include=$($script:BasePackages -join ',')", $Apt.Suite, $temp, $Apt.Mirror) | Out-Null
         Initialize-LabBase $temp $Apt.Sources
         # rename(2) is atomic; a concurrent build that finished first wins and this tree is dropped.
         try { Rename-Item $temp $base } catch { if (-not (Test-Path "$base/etc/os-release")) { throw } }

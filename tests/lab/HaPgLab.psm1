@@ -1,5 +1,5 @@
 #requires -Version 7.2
-# HaPgLab: Debian 12 machines as systemd-nspawn containers on this host, with fault injection.
+# HaPgLab: Debian 12 or 13 machines as systemd-nspawn containers on this host, with fault injection.
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'HaPgLab.Private.ps1')
 Update-TypeData -TypeName 'HaPgLab.Node' -DefaultDisplayPropertySet Name, Address, State, Lab -Force
@@ -7,7 +7,7 @@ Update-TypeData -TypeName 'HaPgLab.Node' -DefaultDisplayPropertySet Name, Addres
 function New-HaPgLab {
     <#
     .SYNOPSIS
-        Boots N Debian 12 nodes (node-1..node-N) as systemd-nspawn containers with their own address and sshd.
+        Boots N Debian nodes (node-1..node-N; Debian 12, or Debian 13 with -Suite trixie) as systemd-nspawn containers with their own address and sshd.
     .DESCRIPTION
         Installs missing host packages, builds or reuses the cached base tree, removes leftovers of an earlier
         lab of the same name, then gives each node an overlay root, its own host key, root and 'hapg' logins
@@ -23,7 +23,9 @@ function New-HaPgLab {
         # Lab name: the state dir, bridge (hl-<name>) and nft table derive from it.
         [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Name = 'hapg',
         # A /24 owned by the lab; the default for a name other than 'hapg' is derived from the name.
-        [ValidatePattern('^\d{1,3}\.\d{1,3}\.\d{1,3}\.0/24$')] [string] $Subnet
+        [ValidatePattern('^\d{1,3}\.\d{1,3}\.\d{1,3}\.0/24$')] [string] $Subnet,
+        # The Debian release the nodes run: bookworm (12) or trixie (13). The base tree is cached per suite.
+        [ValidateSet('bookworm', 'trixie')] [string] $Suite = 'bookworm'
     )
     if (-not $Subnet) {
         $octet = if ($Name -eq 'hapg') { 47 } else { 100 + ([int](($Name.ToCharArray() | Measure-Object -Sum { [int]$_ }).Sum) % 150) }
@@ -47,7 +49,7 @@ function New-HaPgLab {
         $step = 'clean leftovers'
         Remove-LabResource $Name
         $step = 'apt sources'
-        $apt = Get-LabAptSource
+        $apt = Get-LabAptSource $Suite
         $step = 'base tree'
         Write-Progress -Activity "HaPgLab $Name" -Status 'host: base tree'
         $base = Get-LabBase $apt
@@ -56,7 +58,7 @@ function New-HaPgLab {
         Invoke-LabNative chmod @('0700', $paths.Dir) | Out-Null
         $ipForward = (Get-Content /proc/sys/net/ipv4/ip_forward -Raw).Trim()
         $state = [pscustomobject]@{
-            Name = $Name; Subnet = $Subnet; Bridge = $paths.Bridge; NftTable = $paths.NftTable; Base = $base
+            Name = $Name; Suite = $Suite; Subnet = $Subnet; Bridge = $paths.Bridge; NftTable = $paths.NftTable; Base = $base
             IpForwardBefore = $ipForward; Nameservers = @(Get-HostNameserver); MirrorHosts = @(Resolve-LabMirrorHost $apt.Hosts)
             Nodes = @(1..$NodeCount | ForEach-Object {
                     [pscustomobject]@{ Name = "node-$_"; Address = Get-IPv4Address $Subnet (10 + $_); HostKeySha256 = $null
