@@ -40,11 +40,11 @@ namespace HaPg.Failover
     /// </summary>
     public sealed class FailoverScenarioRunner
     {
-        private static readonly TimeSpan Baseline = TimeSpan.FromSeconds(3);
-        private static readonly TimeSpan BaselineTimeout = TimeSpan.FromSeconds(60);
-
         /// <summary>Acknowledged writes before any fault: a test of a writer that cannot write proves nothing.</summary>
         public const int BaselineWrites = 20;
+
+        private static readonly TimeSpan Baseline = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan BaselineTimeout = TimeSpan.FromSeconds(60);
         private static readonly TimeSpan Tail = TimeSpan.FromSeconds(2);
 
         private readonly HaPgInventory inventory;
