@@ -20,7 +20,8 @@ namespace HaPg.PowerShell.Commands
     /// <para>First each node's release and apt's versions are read from the node: a release HaPg does not support
     /// (HaPg.Platform.Unsupported) or database nodes that would get two PostgreSQL majors (HaPg.Platform.Mismatch) are refused,
     /// all at once, before anything is installed. A Patroni before 3.0.3 (Debian 12's 3.0.2), which can lose acknowledged
-    /// writes after a partition or a freeze (patroni/patroni#2689), gets one warning naming every node concerned.</para>
+    /// writes after a partition or a freeze (patroni/patroni#2689), gets one warning naming every node concerned, and
+    /// Set-HaPgPatroniConfig refuses it unless -AllowKnownDataLoss.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Install-HaPgPatroni</code>
@@ -53,11 +54,11 @@ namespace HaPg.PowerShell.Commands
                 };
             }, HaPgRole.Postgres, () => new HaPgPatroniInstallResult());
 
-            // Once, naming every node concerned.
+            // Once, naming every node concerned; Set-HaPgPatroniConfig refuses such a Patroni unless told otherwise.
             var installed = results.OfType<HaPgPatroniInstallResult>().Select(r => (r.Node, (string?)r.PatroniVersion));
             if (PlatformSupport.KnownDataLossFinding(installed) is string finding)
             {
-                WriteWarning(finding + $" Use Patroni {PatroniKnownIssues.LeaderKeyOverwriteFixedIn} or later in production (Debian 13 ships 4.0.7).");
+                WriteWarning(finding + " Set-HaPgPatroniConfig refuses such a Patroni unless -AllowKnownDataLoss; Debian 13 ships 4.0.7.");
             }
         }
     }

@@ -26,8 +26,10 @@ namespace HaPg.PowerShell.Commands
     /// <para>On a re-run a dynamic setting (ttl, loop_wait, PostgreSQL parameters Patroni manages...) is applied through Patroni's
     /// REST API (PATCH /config), a local one by reload, and a change that needs a PostgreSQL restart is reported as pending, not
     /// forced.</para>
-    /// <para>Before anything changes, every database node's release is read: an unsupported release (HaPg.Platform.Unsupported)
-    /// or two PostgreSQL majors (HaPg.Platform.Mismatch) are refused for all nodes at once.</para>
+    /// <para>Before anything changes, every database node's release and Patroni version are read: an unsupported release
+    /// (HaPg.Platform.Unsupported), two PostgreSQL majors (HaPg.Platform.Mismatch), or a Patroni before 3.0.3, which can lose
+    /// acknowledged writes after a partition or a freeze (HaPg.Patroni.KnownDataLoss, patroni/patroni#2689; Debian 12 ships
+    /// 3.0.2), are refused for all nodes at once. -AllowKnownDataLoss goes on with one warning instead.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Set-HaPgPatroniConfig</code>
@@ -36,6 +38,10 @@ namespace HaPg.PowerShell.Commands
     /// <example>
     /// <code>$inventory | Set-HaPgPatroniConfig -Profile Recipe -SynchronousMode Strict</code>
     /// <para>Uses the recipe's timing (ttl 30, loop_wait 10, retry_timeout 10) and strict synchronous replication.</para>
+    /// </example>
+    /// <example>
+    /// <code>$inventory | Set-HaPgPatroniConfig -AllowKnownDataLoss</code>
+    /// <para>On Debian 12 (Patroni 3.0.2): configures the cluster anyway, with one warning naming the affected nodes.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Set, "HaPgPatroniConfig", SupportsShouldProcess = true)]
     [OutputType(typeof(HaPgPatroniConfigResult))]
@@ -64,6 +70,13 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(10, 3600)]
         public int TimeoutSeconds { get; set; } = 180;
 
+        /// <summary>
+        /// Goes on, with a warning, on nodes whose Patroni is known to lose acknowledged writes (before 3.0.3, patroni/patroni#2689;
+        /// Debian 12 ships 3.0.2). Without it such nodes are refused (HaPg.Patroni.KnownDataLoss) before anything changes.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowKnownDataLoss { get; set; }
+
         protected override void Process(HaPgInventory inventory)
         {
             var settings = new PatroniSettings
@@ -72,9 +85,18 @@ namespace HaPg.PowerShell.Commands
                 Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode),
             };
             var nodes = SelectNodes(inventory, HaPgRole.Postgres);
-            if (PlatformSupport.Mismatch(RequireSupportedPlatform(inventory, nodes), inventory.PostgresVersion) is ValidationIssue mismatch)
+            var platforms = RequireSupportedPlatform(inventory, nodes);
+            foreach (var issue in new[] { PlatformSupport.Mismatch(platforms, inventory.PostgresVersion), PlatformSupport.KnownDataLoss(platforms, AllowKnownDataLoss) })
             {
-                ThrowTerminatingError(mismatch.ToErrorRecord());
+                if (issue?.Severity == IssueSeverity.Error)
+                {
+                    ThrowTerminatingError(issue.ToErrorRecord());
+                }
+
+                if (issue is not null)
+                {
+                    WriteWarning(issue.Message);
+                }
             }
 
             var deployed = IsWhatIf ? new List<MemberState>() : ReadMembers(inventory, nodes);
@@ -100,7 +122,8 @@ namespace HaPg.PowerShell.Commands
                 WriteWarning(issue.Message);
             }
 
-            int MajorOf(HaPgNode node) => deployed.FirstOrDefault(m => m.Node == node)?.Major ?? inventory.PostgresVersion ?? 15;
+            int MajorOf(HaPgNode node) => deployed.FirstOrDefault(m => m.Node == node)?.Major ?? inventory.PostgresVersion
+                ?? platforms.FirstOrDefault(p => p.Node == node.Name)?.PostgresMajor ?? 15;
             var plans = nodes.Select(n => PatroniSteps.Configure(inventory, n, MajorOf(n), settings, passwords)).ToList();
             var leaderName = deployed.Select(m => m.Leader).FirstOrDefault(l => l is not null) ?? nodes[0].Name;
             var leaderPlan = plans.Single(p => p.Node.Name.Equals(leaderName, StringComparison.OrdinalIgnoreCase));

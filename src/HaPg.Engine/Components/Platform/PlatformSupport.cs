@@ -12,6 +12,7 @@ namespace HaPg.Components.Platform
     {
         public const string UnsupportedId = "HaPg.Platform.Unsupported";
         public const string MismatchId = "HaPg.Platform.Mismatch";
+        public const string KnownDataLossId = "HaPg.Patroni.KnownDataLoss";
 
         /// <summary>Nodes on a release HaPg does not support (or without apt), named with what was found.</summary>
         public static ValidationIssue? Unsupported(IEnumerable<NodePlatform> platforms)
@@ -36,6 +37,23 @@ namespace HaPg.Components.Platform
                 $"The database nodes would run different PostgreSQL majors: {split}. Put them on one release, or pin one major " +
                 "with New-HaPgInventory -PostgresVersion; nothing was changed.",
                 string.Join(",", majors.SelectMany(g => g).Select(p => p.Node)), ErrorCategory.InvalidData);
+        }
+
+        /// <summary>
+        /// Database nodes whose Patroni loses acknowledged writes (patroni/patroni#2689, before 3.0.3), in one issue: an error,
+        /// or a warning when the user accepted the risk.
+        /// </summary>
+        public static ValidationIssue? KnownDataLoss(IEnumerable<NodePlatform> databaseNodes, bool allowed)
+        {
+            var patroni = databaseNodes.Select(p => (p.Node, p.Package("patroni")?.Effective)).ToList();
+            if (KnownDataLossFinding(patroni) is not string finding) return null;
+            var target = string.Join(",", Affected(patroni).Select(p => p.Node));
+            return allowed
+                ? new ValidationIssue(KnownDataLossId, IssueSeverity.Warning, finding + " Going on because of -AllowKnownDataLoss.", target,
+                    ErrorCategory.InvalidOperation)
+                : new ValidationIssue(KnownDataLossId, IssueSeverity.Error,
+                    finding + $" Nothing was changed. Use Debian 13 (Patroni 4.0.7) or another Patroni {PatroniKnownIssues.LeaderKeyOverwriteFixedIn} " +
+                    "or later, or accept the risk with -AllowKnownDataLoss.", target, ErrorCategory.InvalidOperation);
         }
 
         /// <summary>One sentence naming every node whose Patroni (a Debian version, e.g. "3.0.2-1") has patroni#2689; null when none.</summary>

@@ -137,5 +137,25 @@ namespace HaPg.Tests.Components.Platform
             Assert.StartsWith("pg1 (Patroni 3.0.2-1), pg3 (Patroni 3.0.2-1): Patroni before 3.0.3 can lose acknowledged writes (patroni/patroni#2689)", finding);
             Assert.Null(PlatformSupport.KnownDataLossFinding(patroni.Skip(2)));
         }
+
+        [Fact]
+        public void PatroniBefore303IsRefusedAsKnownDataLossNamingEveryNodeAndOnlyAllowedAsAWarning()
+        {
+            var nodes = new[]
+            {
+                Platform("pg3", "debian", "12", patroni: "3.0.2-1"), Platform("pg1", "debian", "12", patroni: "3.0.2-1"),
+                Platform("pg2", "debian", "13", patroni: "4.0.7-3~deb13u1"), Platform("pg4", "debian", "13"),
+            };
+
+            var refused = PlatformSupport.KnownDataLoss(nodes, allowed: false)!;
+            var allowed = PlatformSupport.KnownDataLoss(nodes, allowed: true)!;
+
+            Assert.Equal(("HaPg.Patroni.KnownDataLoss", IssueSeverity.Error, "pg1,pg3"), (refused.Id, refused.Severity, refused.Target));
+            Assert.StartsWith("pg1 (Patroni 3.0.2-1), pg3 (Patroni 3.0.2-1): Patroni before 3.0.3 can lose acknowledged writes (patroni/patroni#2689)", refused.Message);
+            Assert.Contains("Nothing was changed", refused.Message);
+            Assert.Contains("-AllowKnownDataLoss", refused.Message);
+            Assert.Equal((IssueSeverity.Warning, "pg1,pg3"), (allowed.Severity, allowed.Target));
+            Assert.Null(PlatformSupport.KnownDataLoss(nodes.Where(n => n.Node is "pg2" or "pg4"), allowed: false));
+        }
     }
 }
