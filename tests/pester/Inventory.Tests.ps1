@@ -53,9 +53,19 @@ Describe 'New-HaPgInventory' {
         $warnings = @(New-HaPgInventory -Node @(
                 @{ Name = 'a'; Address = '192.0.2.1'; KeyPath = $key; Role = 'Postgres', 'Etcd', 'Haproxy' }
                 @{ Name = 'b'; Address = '192.0.2.2'; KeyPath = $key; Role = 'Postgres', 'Etcd' }) 3>&1 |
-                Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+                Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -match 'even number' })
         $warnings.Count | Should -Be 1
         $warnings[0].Message | Should -Match 'even number of members \(a, b\)'
+    }
+
+    It 'warns once, naming every node, when etcd shares nodes with PostgreSQL' {
+        $warnings = @(New-HaPgInventory -Node @(
+                @{ Name = 'a'; Address = '192.0.2.1'; KeyPath = $key; Role = 'Postgres', 'Etcd', 'Haproxy' }
+                @{ Name = 'b'; Address = '192.0.2.2'; KeyPath = $key; Role = 'Postgres', 'Etcd' }
+                @{ Name = 'c'; Address = '192.0.2.3'; KeyPath = $key; Role = 'Postgres', 'Etcd' }) 3>&1 |
+                Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -Match '^etcd shares nodes with PostgreSQL \(a, b, c\):.*etcd-io/etcd#15247'
     }
 
     It 'rejects <Case> with <Id>, naming <Mentions>' -ForEach @(

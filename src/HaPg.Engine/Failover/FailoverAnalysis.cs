@@ -33,6 +33,19 @@ namespace HaPg.Failover
         }
 
         /// <summary>
+        /// The likely cause of a leader lock taken back, as a parenthesis for the verdict: Patroni's own overwrite on a version that
+        /// has it; else, when the old leader also ran an etcd member that a freeze or cut stalled, etcd's stale-leader lease revoke;
+        /// else nothing.
+        /// </summary>
+        public static string LockTakenBackCause(bool patroniHasOverwriteBug, bool oldLeaderRunsEtcd) =>
+            patroniHasOverwriteBug
+                ? $" (Patroni's leader-key overwrite, patroni/patroni#2689, fixed in {HaPg.Components.Patroni.PatroniKnownIssues.LeaderKeyOverwriteFixedIn})"
+                : oldLeaderRunsEtcd
+                    ? " (the old leader also ran an etcd member: most likely etcd's stale leader revoking, when it resumed, the new leader's " +
+                      "lease, etcd-io/etcd#15247; keep etcd off the database nodes)"
+                    : string.Empty;
+
+        /// <summary>
         /// Lost: acknowledged ids missing from <paramref name="readBackIds"/>. Unexpected: ids read back that were
         /// never attempted, or whose attempt is Failed (definitely not committed). Unknown ids may be present or not.
         /// Write downtime: the longest stretch without an acknowledgement that ends after

@@ -176,20 +176,21 @@ namespace HaPg.Failover
             result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
             result.Events = events.Snapshot().ToList();
             result.Messages.AddRange(result.Events.Where(e => e.Kind == FailoverEventKind.Note).Select(e => e.Message).Distinct());
-            Judge(result, scenario, synchronous, workload, knownIssue);
+            Judge(result, scenario, synchronous, workload, knownIssue, target.Roles.HasFlag(HaPgRole.Etcd));
             result.Duration = clock.Now - started;
             return result;
         }
 
         /// <summary>Passed: the expected leader behaviour (never the lock taken back), writes back, nothing unexpected, no split brain, the node back.</summary>
-        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload, string? knownIssue)
+        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload, string? knownIssue,
+            bool oldLeaderRunsEtcd)
         {
             var reasons = new List<string>();
             if (FailoverAnalysis.LeaderTakenBackFrom(result.Events, result.OldLeader) is string lostLock)
             {
                 reasons.Add($"{result.OldLeader} took the leader lock back from {lostLock} after the fault, and {lostLock} was demoted: " +
                     $"writes acknowledged by {lostLock} are lost and replicas that followed it may have diverged" +
-                    (knownIssue is null ? string.Empty : $" (Patroni's leader-key overwrite, patroni/patroni#2689, fixed in {PatroniKnownIssues.LeaderKeyOverwriteFixedIn})"));
+                    FailoverAnalysis.LockTakenBackCause(knownIssue is not null, oldLeaderRunsEtcd));
             }
 
             if (ChangesLeader(scenario) && result.NewLeader == result.OldLeader) reasons.Add("the leader did not change");

@@ -49,5 +49,6 @@ namespace HaPg.Inventory
         public const string EvenEtcdMembers = "HaPg.Inventory.EvenEtcdMembers";
         public const string SingleEtcdMember = "HaPg.Inventory.SingleEtcdMember";
         public const string LoopbackAddress = "HaPg.Inventory.LoopbackAddress";
+        public const string EtcdOnPostgresNodes = "HaPg.Inventory.EtcdOnPostgresNodes";
     }
 }

@@ -235,6 +235,16 @@ namespace HaPg.Inventory
                     inventory.ClusterName, "nodes"));
             }
 
+            var shared = postgres.Intersect(etcd, StringComparer.OrdinalIgnoreCase).ToList();
+            if (shared.Count > 0 && postgres.Count >= 2)
+            {
+                issues.Add(Warning(InventoryErrorIds.EtcdOnPostgresNodes,
+                    $"etcd shares nodes with PostgreSQL ({List(shared)}): a node that freezes (a paused VM, a stalled host) while it leads both " +
+                    "Patroni and etcd can, when it resumes, revoke the new leader's etcd lease and take the leader lock back, losing writes " +
+                    "acknowledged meanwhile (seen in HaPg's lab on Debian 13; most likely etcd-io/etcd#15247). In production give etcd nodes of its own.",
+                    inventory.ClusterName, "nodes"));
+            }
+
             if (Names(inventory, HaPgRole.Haproxy).Count == 0)
             {
                 issues.Add(Error(InventoryErrorIds.NoHaproxyNode, $"Inventory '{inventory.ClusterName}' has no Haproxy node; clients connect through HAProxy.",

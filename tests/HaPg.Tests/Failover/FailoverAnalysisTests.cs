@@ -245,6 +245,18 @@ namespace HaPg.Tests.Failover
             Assert.Equal("node-3", FailoverAnalysis.LeaderTakenBackFrom(log.Snapshot(), "node-2"));
         }
 
+        [Theory]
+        [InlineData(true, true, "patroni/patroni#2689, fixed in 3.0.3")]
+        [InlineData(true, false, "patroni/patroni#2689, fixed in 3.0.3")]
+        [InlineData(false, true, "etcd-io/etcd#15247; keep etcd off the database nodes")]
+        [InlineData(false, false, "")]
+        public void ALockTakenBackNamesItsLikelyCause(bool patroniHasOverwriteBug, bool oldLeaderRunsEtcd, string names)
+        {
+            var cause = FailoverAnalysis.LockTakenBackCause(patroniHasOverwriteBug, oldLeaderRunsEtcd);
+            if (names.Length == 0) Assert.Empty(cause);
+            else Assert.Contains(names, cause);
+        }
+
         [Fact]
         public void ALeaderThatNeverChangedOrMovedOnIsNotTakenBack()
         {
