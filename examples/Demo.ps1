@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     The README's second command: builds a local lab, builds the cluster through the HaPg pipeline,
-    runs the failover test, and prints the results. Needs root and systemd-nspawn (Debian 12).
+    runs the failover test, and prints the results. Needs root and systemd-nspawn (the host: Debian 12 or later).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -17,7 +17,7 @@ function Write-Section([string] $Title) { Write-Host "`n=== $Title" -ForegroundC
 $clock = [Diagnostics.Stopwatch]::StartNew()
 $failover = @()
 
-Write-Section "1. Lab: five Debian 12 machines (systemd-nspawn), each with its own address and sshd"
+Write-Section "1. Lab: five Debian 13 machines (systemd-nspawn), each with its own address and sshd"
 $lab = New-HaPgLab -Name $LabName -NodeCount 5
 $lab | Format-Table Name, Address, User, HostKeySha256 -AutoSize | Out-Host
 

@@ -79,7 +79,8 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $script:proxy = @($inventory.Nodes | Where-Object { $_.Roles -match 'Haproxy' })[0]
 
         $script:first = Invoke-Pipeline $inventory
-        $script:postgresMajor = @($first.Results | Where-Object Step -EQ 'Install-HaPgPatroni')[0].PostgresVersion
+        $script:installed = @($first.Results | Where-Object Step -EQ 'Install-HaPgPatroni')
+        $script:postgresMajor = $installed[0].PostgresVersion
         $script:checks = $inventory | Test-HaPgCluster
         $script:members = $inventory | Get-HaPgCluster
     }
@@ -93,6 +94,12 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $first.Results.Count | Should -Be ($inventory.Nodes.Count + $EtcdMembers + 3 + 3 + 1)
         $first.Results | Where-Object Status -NE 'Succeeded' | Should -BeNullOrEmpty
         $first.Results | Where-Object { -not $_.Changed } | Should -BeNullOrEmpty
+    }
+
+    It "runs Debian 13's PostgreSQL 17 and Patroni 4 on every database node, as Install-HaPgPatroni reports" {
+        $installed.Count | Should -Be 3
+        $installed.PostgresVersion | Sort-Object -Unique | Should -Be 17
+        $installed | ForEach-Object { [version]($_.PatroniVersion -replace '-.*$') | Should -BeGreaterOrEqual ([version]'4.0') }
     }
 
     It 'has one leader and two streaming replicas; pg_stat_replication on the leader shows 2 streaming' {

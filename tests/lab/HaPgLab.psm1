@@ -1,5 +1,5 @@
 #requires -Version 7.2
-# HaPgLab: Debian 12 or 13 machines as systemd-nspawn containers on this host, with fault injection.
+# HaPgLab: Debian 13 or 12 machines as systemd-nspawn containers on this host, with fault injection.
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'HaPgLab.Private.ps1')
 Update-TypeData -TypeName 'HaPgLab.Node' -DefaultDisplayPropertySet Name, Address, State, Lab -Force
@@ -7,7 +7,7 @@ Update-TypeData -TypeName 'HaPgLab.Node' -DefaultDisplayPropertySet Name, Addres
 function New-HaPgLab {
     <#
     .SYNOPSIS
-        Boots N Debian nodes (node-1..node-N; Debian 12, or Debian 13 with -Suite trixie) as systemd-nspawn containers with their own address and sshd.
+        Boots N Debian nodes (node-1..node-N; Debian 13 unless -Suite bookworm) as systemd-nspawn containers with their own address and sshd.
     .DESCRIPTION
         Installs missing host packages, builds or reuses the cached base tree, removes leftovers of an earlier
         lab of the same name, then gives each node an overlay root, its own host key, root and 'hapg' logins
@@ -24,8 +24,8 @@ function New-HaPgLab {
         [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Name = 'hapg',
         # A /24 owned by the lab; the default for a name other than 'hapg' is derived from the name.
         [ValidatePattern('^\d{1,3}\.\d{1,3}\.\d{1,3}\.0/24$')] [string] $Subnet,
-        # The Debian release the nodes run: bookworm (12) or trixie (13). The base tree is cached per suite.
-        [ValidateSet('bookworm', 'trixie')] [string] $Suite = 'bookworm'
+        # The Debian release the nodes run: trixie (13) or bookworm (12). The base tree is cached per suite.
+        [ValidateSet('trixie', 'bookworm')] [string] $Suite = 'trixie'
     )
     if (-not $Subnet) {
         $octet = if ($Name -eq 'hapg') { 47 } else { 100 + ([int](($Name.ToCharArray() | Measure-Object -Sum { [int]$_ }).Sum) % 150) }

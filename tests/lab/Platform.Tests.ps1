@@ -1,7 +1,7 @@
 # Every installing cmdlet reads each node's release and apt's versions from the node itself, and refuses, before any node
 # changes, a release HaPg does not support or database nodes that would run two PostgreSQL majors. Three fresh lab nodes
-# (every role on each), made to look like other platforms: node-3's os-release rewritten, or a postgresql package of
-# another major registered on it.
+# (Debian 13, every role on each), made to look like other platforms: node-3's os-release rewritten, or a postgresql
+# package of another major registered on it.
 
 BeforeAll {
     Import-Module $env:HAPG_MODULE_MANIFEST -Force
@@ -39,14 +39,14 @@ Describe 'Platform checks before any change' -Tag Lab {
     }
 
     It 'refuses database nodes that would run two PostgreSQL majors with HaPg.Platform.Mismatch, and installs nothing' {
-        # A postgresql package of major 17 registered on node-3 alone, as a Debian 13 node would have it.
+        # A postgresql package of major 15 registered on node-3 alone, as a Debian 12 node would have it.
         $register = 'set -e; d=$(mktemp -d); mkdir $d/DEBIAN; ' +
-            'printf "Package: postgresql\nVersion: 17+999\nArchitecture: all\nMaintainer: lab\nDescription: lab stand-in\n" > $d/DEBIAN/control; ' +
-            'dpkg-deb -b $d /tmp/pg17.deb >/dev/null; dpkg -i /tmp/pg17.deb >/dev/null; rm -rf $d /tmp/pg17.deb'
+            'printf "Package: postgresql\nVersion: 15+999\nArchitecture: all\nMaintainer: lab\nDescription: lab stand-in\n" > $d/DEBIAN/control; ' +
+            'dpkg-deb -b $d /tmp/pg15.deb >/dev/null; dpkg -i /tmp/pg15.deb >/dev/null; rm -rf $d /tmp/pg15.deb'
         (Invoke-HaPgLabCommand -Lab $labName -Name node-3 -Command $register).ExitCode | Should -Be 0
         try {
             { $inventory | Install-HaPgPatroni -ErrorAction Stop } |
-                Should -Throw -ErrorId 'HaPg.Platform.Mismatch*' -ExpectedMessage '*PostgreSQL 15 on node-1 (debian 12), node-2 (debian 12); PostgreSQL 17 on node-3 (debian 12)*'
+                Should -Throw -ErrorId 'HaPg.Platform.Mismatch*' -ExpectedMessage '*PostgreSQL 15 on node-3 (debian 13); PostgreSQL 17 on node-1 (debian 13), node-2 (debian 13)*'
         }
         finally {
             Invoke-HaPgLabCommand -Lab $labName -Name node-3 -Command 'dpkg -P postgresql >/dev/null' | Out-Null
