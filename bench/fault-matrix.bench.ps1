@@ -4,8 +4,9 @@
     The fault matrix: every Test-HaPgFailover scenario -Repeat times, in asynchronous and in strict synchronous mode, on one
     lab cluster. A benchmark, not a test: it prints one row per scenario and mode beside the targets.
 .DESCRIPTION
-    A 4-node lab (-Suite, Debian 13 by default): PostgreSQL and an etcd member on node-1..3 (three members, so one can be
-    lost), HAProxy on node-4, Default profile. Every round runs every scenario once in asynchronous mode; then the cluster
+    A lab (-Suite, Debian 13 by default) with three etcd members, so one can be lost, and the Default profile. -Topology
+    DedicatedEtcd (6 nodes): PostgreSQL on node-1..3, etcd on node-4..6, HAProxy on node-4. SharedEtcd (4 nodes):
+    PostgreSQL and etcd on node-1..3, HAProxy on node-4. Every round runs every scenario once in asynchronous mode; then the cluster
     is switched to -SynchronousMode Strict (a dynamic change) and the rounds run again. NodeHardStop and NodeFreeze use
     the lab's Stop-/Start-HaPgLabNode -Kill and Suspend-/Resume-HaPgLabNode. A run that fails leaves the cluster as it was
     found only if it heals by itself: before the next run, replicas HaPg names diverged (or not streaming after 45 s)
@@ -27,6 +28,8 @@ param(
     [string[]] $Scenario = @('Switchover', 'StopPatroni', 'Crash', 'Isolate', 'ReplicaCrash', 'EtcdMemberLoss', 'NodeHardStop', 'NodeFreeze'),
     [ValidateSet('Async', 'Strict')] [string[]] $Mode = @('Async', 'Strict'),
     [ValidateSet('trixie', 'bookworm')] [string] $Suite = 'trixie',
+    # DedicatedEtcd: PostgreSQL on node-1..3, etcd on node-4..6, HAProxy on node-4. SharedEtcd: etcd on the PostgreSQL nodes.
+    [ValidateSet('DedicatedEtcd', 'SharedEtcd')] [string] $Topology = 'DedicatedEtcd',
     [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Lab = 'matrix',
     [switch] $KeepLab,
     # Only print the table again from an earlier run's raw JSON.
@@ -52,6 +55,14 @@ function Repair-BenchCluster($Inventory) {
     throw "lab ${Lab}: the cluster is still unhealthy: $(($failed | ForEach-Object { "$_" }) -join '; ')"
 }
 
+function Get-BenchRole([string] $Node) {
+    $number = [int]($Node -replace '^node-')
+    if ($Topology -eq 'SharedEtcd') { if ($number -eq 4) { 'Haproxy' } else { 'Postgres', 'Etcd' } }
+    elseif ($number -le 3) { 'Postgres' }
+    elseif ($number -eq 4) { 'Haproxy', 'Etcd' }
+    else { 'Etcd' }
+}
+
 $clock = [Diagnostics.Stopwatch]::StartNew()
 if ($FromJson) {
     $path = $FromJson
@@ -60,22 +71,23 @@ if ($FromJson) {
 else {
     $log = Join-Path $benchRoot 'out/bench/fault-matrix.log'
     New-Item -ItemType Directory -Force (Split-Path $log) | Out-Null
-    $nodes = New-HaPgLab -Name $Lab -NodeCount 4 -Suite $Suite
+    $nodes = New-HaPgLab -Name $Lab -NodeCount ($(if ($Topology -eq 'DedicatedEtcd') { 6 } else { 4 })) -Suite $Suite
     $rows = [System.Collections.Generic.List[object]]::new()
     try {
         $subnet = ($nodes[0].Address -replace '\.\d+$', '.0') + '/24'
         $inventory = $nodes | Select-Object Name, Address, Port, User, KeyPath, HostKeySha256,
-            @{ n = 'Role'; e = { if ($_.Name -eq 'node-4') { 'Haproxy' } else { 'Postgres', 'Etcd' } } } |
+            @{ n = 'Role'; e = { Get-BenchRole $_.Name } } |
             New-HaPgInventory -ClusterName $Lab -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
         $inventory | Set-HaPgFirewall | Install-HaPgEtcd | Install-HaPgPatroni -WarningAction SilentlyContinue |
-            Set-HaPgPatroniConfig -WarningAction SilentlyContinue | Install-HaPgHaproxy | Out-Null
+            Set-HaPgPatroniConfig -AllowKnownDataLoss:($Suite -eq 'bookworm') -WarningAction SilentlyContinue | Install-HaPgHaproxy | Out-Null
         $faults = @{
             NodeHardStop = @{ InjectFault = { param($Node) Stop-HaPgLabNode -Lab $Lab -Name $Node -Kill }.GetNewClosure(); HealFault = { param($Node) Start-HaPgLabNode -Lab $Lab -Name $Node | Out-Null }.GetNewClosure() }
             NodeFreeze   = @{ InjectFault = { param($Node) Suspend-HaPgLabNode -Lab $Lab -Name $Node }.GetNewClosure(); HealFault = { param($Node) Resume-HaPgLabNode -Lab $Lab -Name $Node }.GetNewClosure() }
         }
-        Add-Content $log "$(Get-Date -Format 'HH:mm:ss') lab $Lab ($Suite) built in $([int]$clock.Elapsed.TotalSeconds) s"
+        Add-Content $log "$(Get-Date -Format 'HH:mm:ss') lab $Lab ($Suite, $Topology) built in $([int]$clock.Elapsed.TotalSeconds) s"
         foreach ($modeName in $Mode) {
-            $inventory | Set-HaPgPatroniConfig -SynchronousMode ($(if ($modeName -eq 'Strict') { 'Strict' } else { 'Off' })) -WarningAction SilentlyContinue | Out-Null
+            $inventory | Set-HaPgPatroniConfig -SynchronousMode ($(if ($modeName -eq 'Strict') { 'Strict' } else { 'Off' })) `
+                -AllowKnownDataLoss:($Suite -eq 'bookworm') -WarningAction SilentlyContinue | Out-Null
             foreach ($round in 1..$Repeat) {
                 foreach ($name in $Scenario) {
                     $extra = if ($faults.ContainsKey($name)) { $faults[$name] } else { @{} }
