@@ -27,10 +27,24 @@ namespace HaPg.PowerShell.Commands
     /// <code>$inventory | Install-HaPgPatroni</code>
     /// <para>Installs on every Postgres node and returns the version and bin directory per node.</para>
     /// </example>
+    /// <example>
+    /// <code>$inventory | Install-HaPgPatroni -PatroniSource Pgdg -WhatIf</code>
+    /// <para>On Debian 12 or Ubuntu: lists, per node, the apt.postgresql.org source, its pinned key and preferences, and the packages.</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Install, "HaPgPatroni", SupportsShouldProcess = true)]
     [OutputType(typeof(HaPgPatroniInstallResult))]
     public sealed class InstallHaPgPatroniCommand : NodeCmdlet
     {
+        /// <summary>
+        /// Where Patroni comes from: Distro (the default), or Pgdg, the PostgreSQL project's apt repository (apt.postgresql.org),
+        /// for a Patroni with the fixes Debian 12's 3.0.2 lacks. Pgdg adds a source signed by the key Debian's postgresql-common
+        /// ships, accepted only with its pinned fingerprint (HaPg.Patroni.PgdgKeyMismatch otherwise), and apt preferences that take
+        /// Patroni from it and never PostgreSQL. It installs Patroni where it is missing; an installed Patroni is not upgraded.
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Distro", "Pgdg")]
+        public string PatroniSource { get; set; } = "Distro";
+
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.Postgres);
@@ -40,7 +54,8 @@ namespace HaPg.PowerShell.Commands
                 ThrowTerminatingError(mismatch.ToErrorRecord());
             }
 
-            var plans = nodes.Select(node => PostgresSteps.Install(inventory, node)).ToList();
+            var source = PatroniSource == "Pgdg" ? HaPg.Components.Postgres.PatroniSource.Pgdg : HaPg.Components.Postgres.PatroniSource.Distro;
+            var plans = nodes.Select(node => PostgresSteps.Install(inventory, node, source)).ToList();
             var results = RunPlans(inventory, plans, "Installing PostgreSQL and Patroni", async (context, outcomes) =>
             {
                 var major = await PostgresSteps.DiscoverMajorAsync(context.Host, inventory.PostgresVersion, context.CancellationToken).ConfigureAwait(false);
