@@ -6,6 +6,9 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using HaPg.Components.Common;
+using HaPg.Components.Platform;
+using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Results;
 
@@ -105,12 +108,12 @@ namespace HaPg.Execution
             AddInstalled(result, "haproxy", Version(installed, "haproxy"));
         }
 
-        private static IEnumerable<HaPgRemoteException> Problems(HaPgConnectionResult result, HaPg.Inventory.HaPgNode node)
+        private static IEnumerable<HaPgRemoteException> Problems(HaPgConnectionResult result, HaPgNode node)
         {
-            if (HaPg.Components.Platform.SupportedRelease.Find(new HaPg.Components.Common.OsRelease(result.Os ?? string.Empty, result.OsVersion ?? string.Empty)) is null)
+            if (SupportedRelease.Find(new OsRelease(result.Os ?? string.Empty, result.OsVersion ?? string.Empty)) is null)
             {
                 yield return new HaPgRemoteException(RemoteErrorId.UnsupportedOs, ErrorCategory.NotImplemented, node,
-                    $"{node.Name} runs '{result.Os ?? "unknown"} {result.OsVersion}'; HaPg supports {HaPg.Components.Platform.SupportedRelease.List}.");
+                    $"{node.Name} runs '{result.Os ?? "unknown"} {result.OsVersion}'; HaPg supports {SupportedRelease.List}.");
             }
 
             if (!result.Systemd)
