@@ -38,7 +38,7 @@ namespace HaPg.PowerShell.Commands
         /// <summary>
         /// Where Patroni comes from: Distro (the default), or Pgdg, the PostgreSQL project's apt repository (apt.postgresql.org),
         /// for a Patroni with the fixes Debian 12's 3.0.2 lacks. Pgdg adds a source signed by the key Debian's postgresql-common
-        /// ships, accepted only with its pinned fingerprint (HaPg.Patroni.PgdgKeyMismatch otherwise), and apt preferences that take
+        /// ships, accepted only when the file holds that key alone, with its pinned fingerprint (HaPg.Patroni.PgdgKeyMismatch otherwise), and apt preferences that take
         /// Patroni from it and never PostgreSQL. It installs Patroni where it is missing; an installed Patroni is not upgraded.
         /// </summary>
         [Parameter]

@@ -70,12 +70,16 @@ namespace HaPg.Components.Postgres
             return new DesiredFile(PinPath, text.ToString(), "0644", "root", "root", containsSecrets: false);
         }
 
-        /// <summary>The primary key's fingerprint (40 upper-case hex digits) of an ASCII-armored or binary OpenPGP public key.</summary>
-        public static string Fingerprint(byte[] key)
+        /// <summary>
+        /// The primary key's fingerprint (40 upper-case hex digits) of each key in an ASCII-armored or binary OpenPGP file: apt
+        /// trusts every key of a Signed-By file, so a file is accepted only when it holds the pinned key alone.
+        /// </summary>
+        public static string[] Fingerprints(byte[] key)
         {
             using var input = PgpUtilities.GetDecoderStream(new MemoryStream(key));
-            var ring = new PgpPublicKeyRing(input);
-            return string.Concat(ring.GetPublicKey().GetFingerprint().Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+            var bundle = new PgpPublicKeyRingBundle(input);
+            return bundle.GetKeyRings().Select(ring =>
+                string.Concat(ring.GetPublicKey().GetFingerprint().Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
         }
 
         /// <summary>Null when <paramref name="key"/> is the pinned key; else why not, naming the node and the file.</summary>
@@ -84,7 +88,8 @@ namespace HaPg.Components.Postgres
             string found;
             try
             {
-                found = key.Length == 0 ? "no key" : Fingerprint(key);
+                var fingerprints = key.Length == 0 ? new string[0] : Fingerprints(key);
+                found = fingerprints.Length == 0 ? "no key" : string.Join(" and ", fingerprints);
             }
             catch (Exception ex) when (ex is IOException || ex is PgpException || ex is ArgumentException)
             {

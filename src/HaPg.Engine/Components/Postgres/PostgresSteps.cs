@@ -34,7 +34,7 @@ namespace HaPg.Components.Postgres
                 steps.Add(new PgdgSourceStep());
                 steps.Add(new FileStep(PgdgRepository.Pin()));
                 steps.Add(new CommandStep("refresh apt's index for apt.postgresql.org",
-                    "apt-cache policy patroni | grep -q apt.postgresql.org", AptGet + " update"));
+                    "apt-cache policy | grep -q apt.postgresql.org", AptGet + " update"));
             }
 
             steps.Add(new PackageStep(server, "patroni", "python3-etcd"));
@@ -54,7 +54,7 @@ namespace HaPg.Components.Postgres
 
             public override IEnumerable<string> Describe()
             {
-                yield return $"check: the OpenPGP fingerprint of {PgdgRepository.PackagedKeyPath} is {PgdgRepository.KeyFingerprint} (read, checked by HaPg)";
+                yield return $"check: the OpenPGP fingerprint of {PgdgRepository.PackagedKeyPath} is {PgdgRepository.KeyFingerprint}, its only key (read, checked by HaPg)";
                 yield return $"file:  {PgdgRepository.KeyringPath} (mode 0644, root:root, that key)";
             }
 

@@ -1,4 +1,6 @@
+using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using HaPg.Components.Postgres;
 using Xunit;
@@ -13,7 +15,7 @@ namespace HaPg.Tests.Components.Postgres
         [Fact]
         public void TheKeyDebianShipsHasThePinnedFingerprint()
         {
-            Assert.Equal("B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8", PgdgRepository.Fingerprint(PackagedKey()));
+            Assert.Equal(new[] { "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8" }, PgdgRepository.Fingerprints(PackagedKey()));
             Assert.Null(PgdgRepository.Verify("pg1", PgdgRepository.PackagedKeyPath, PackagedKey()));
         }
 
@@ -27,9 +29,23 @@ namespace HaPg.Tests.Components.Postgres
             var empty = PgdgRepository.Verify("pg3", "/k", new byte[0])!;
 
             Assert.Equal(("HaPg.Patroni.PgdgKeyMismatch", "pg1"), (other.Id, other.Target));
-            Assert.Matches("^pg1: /k holds [0-9A-F]{40}, not apt.postgresql.org's key B97B0AFC", other.Message);
-            Assert.StartsWith("pg2: /k holds no OpenPGP public key", garbage.Message);
+            Assert.Matches("^pg1: /k holds [0-9A-F]{40}( and [0-9A-F]{40})*, not apt.postgresql.org's key B97B0AFC", other.Message);
+            Assert.StartsWith("pg2: /k holds no key,", garbage.Message);
             Assert.StartsWith("pg3: /k holds no key,", empty.Message);
+        }
+
+        [Fact]
+        public void ThePinnedKeyWithAnotherBesideItIsRefused()
+        {
+            // apt trusts every key of a Signed-By file: a second key would sign for apt.postgresql.org too.
+            var binaryPinned = Convert.FromBase64String(string.Concat(Encoding.ASCII.GetString(PackagedKey()).Split('\n')
+                .SkipWhile(l => l.Trim().Length > 0).Skip(1).TakeWhile(l => !l.StartsWith("=") && !l.StartsWith("-----")).Select(l => l.Trim())));
+            var both = binaryPinned.Concat(File.ReadAllBytes("/usr/share/keyrings/debian-archive-keyring.gpg")).ToArray();
+
+            Assert.Equal(new[] { "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8" }, PgdgRepository.Fingerprints(binaryPinned));
+            var issue = PgdgRepository.Verify("pg1", "/k", both)!;
+            Assert.Equal("HaPg.Patroni.PgdgKeyMismatch", issue.Id);
+            Assert.StartsWith("pg1: /k holds B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8 and ", issue.Message);
         }
 
         [Fact]
