@@ -101,18 +101,43 @@ namespace HaPg.Components.Patroni
             }
         }
 
-        /// <summary>Waits until every HAProxy node routes reads to <paramref name="replica"/> again; false after the timeout.</summary>
+        /// <summary>How long every HAProxy node must show the replica settled UP: longer than one check interval (inter 2s), so a
+        /// check has run since the replica came back, and a failed one would show as "UP 1/3".</summary>
+        public static readonly TimeSpan ServingSettle = TimeSpan.FromSeconds(3);
+
+        /// <summary>
+        /// Waits until every HAProxy node routes reads to <paramref name="replica"/> and keeps doing so for <see cref="ServingSettle"/>;
+        /// false after the timeout. A stale UP from before the reinitialization, or one half way down, is not enough.
+        /// </summary>
         public static async Task<bool> WaitServingReadsAsync(IReadOnlyList<IRemoteHost> proxies, string replica, TimeSpan timeout,
             CancellationToken cancellationToken)
         {
-            async Task<bool> RoutedEverywhereAsync()
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            TimeSpan? servingSince = null;
+            while (clock.Elapsed < timeout)
+            {
+                if (await ServedEverywhereAsync().ConfigureAwait(false))
+                {
+                    servingSince ??= clock.Elapsed;
+                    if (clock.Elapsed - servingSince >= ServingSettle) return true;
+                }
+                else
+                {
+                    servingSince = null;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+
+            return false;
+
+            async Task<bool> ServedEverywhereAsync()
             {
                 foreach (var proxy in proxies)
                 {
                     try
                     {
-                        var servers = await HaproxySteps.ReadServersAsync(proxy, cancellationToken).ConfigureAwait(false);
-                        if (!servers.Any(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.Server == replica && s.IsUp))
+                        if (!ServesReads(await HaproxySteps.ReadServersAsync(proxy, cancellationToken).ConfigureAwait(false), replica))
                         {
                             return false;
                         }
@@ -125,11 +150,11 @@ namespace HaPg.Components.Patroni
 
                 return true;
             }
-
-            var (_, routed) = await Poll.UntilAsync(RoutedEverywhereAsync, r => r, timeout, TimeSpan.FromMilliseconds(500), cancellationToken)
-                .ConfigureAwait(false);
-            return routed;
         }
+
+        /// <summary>The replicas listener has <paramref name="replica"/> plainly UP: not DOWN, and not "UP 1/3" (failing its checks).</summary>
+        public static bool ServesReads(IEnumerable<HaproxyServerStatus> servers, string replica) =>
+            servers.Any(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.Server == replica && s.IsUp && !s.Status.Contains("/"));
     }
 
     /// <summary>What <see cref="ReplicaRepair.ReadAsync"/> read on one node.</summary>

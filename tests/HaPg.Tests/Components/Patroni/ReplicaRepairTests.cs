@@ -126,5 +126,24 @@ namespace HaPg.Tests.Components.Patroni
             Assert.Null(down.History);
             Assert.Equal(string.Empty, down.PostmasterStart);
         }
+
+        [Theory]
+        [InlineData("UP", true)]
+        [InlineData("UP 1/3", false)]
+        [InlineData("UP 2/3", false)]
+        [InlineData("DOWN", false)]
+        [InlineData("DOWN 1/1", false)]
+        public void ReadsAreServedOnlyByAPlainlyUpReplica(string status, bool serves)
+        {
+            var servers = new[]
+            {
+                new HaPg.Components.Haproxy.HaproxyServerStatus { Proxy = "replicas", Server = "node-2", Status = status },
+                new HaPg.Components.Haproxy.HaproxyServerStatus { Proxy = "primary", Server = "node-3", Status = "UP" },
+                new HaPg.Components.Haproxy.HaproxyServerStatus { Proxy = "replicas", Server = "node-3", Status = "UP" },
+            };
+
+            Assert.Equal(serves, ReplicaRepair.ServesReads(servers, "node-2"));
+            Assert.False(ReplicaRepair.ServesReads(servers, "node-1"));
+        }
     }
 }
