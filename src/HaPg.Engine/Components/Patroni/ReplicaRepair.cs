@@ -101,9 +101,10 @@ namespace HaPg.Components.Patroni
             }
         }
 
-        /// <summary>How long every HAProxy node must show the replica settled UP: longer than one check interval (inter 2s), so a
-        /// check has run since the replica came back, and a failed one would show as "UP 1/3".</summary>
-        public static readonly TimeSpan ServingSettle = TimeSpan.FromSeconds(3);
+        /// <summary>How long every HAProxy node must show the replica settled UP: longer than one check interval of either profile
+        /// (inter 2s or 3s), so a check has run since the replica came back, and a failed one would show as "UP 1/3".</summary>
+        public static readonly TimeSpan ServingSettle =
+            TimeSpan.FromSeconds(Math.Max(PatroniTimingProfile.Default.CheckIntervalSeconds, PatroniTimingProfile.Recipe.CheckIntervalSeconds) + 1);
 
         /// <summary>
         /// Waits until every HAProxy node routes reads to <paramref name="replica"/> and keeps doing so for <see cref="ServingSettle"/>;
