@@ -122,6 +122,7 @@ namespace HaPg.Failover
             try
             {
                 faultAt = clock.Now;
+                result.FaultTime = faultAt;
                 await InjectAsync(scenario, target, before, leader).ConfigureAwait(false);
 
                 context.SetStatus(ChangesLeader(scenario) ? "waiting for a new leader and for writes to return" : "holding the fault");
@@ -161,9 +162,13 @@ namespace HaPg.Failover
             context.SetStatus("reading the writes back");
             var readBack = await workload.ReadBackAsync(Cancel).ConfigureAwait(false);
             FailoverAnalysis.Analyze(workload.Attempts, readBack, faultAt).ApplyTo(result);
+            result.Writes = workload.Attempts.ToArray();
+            result.SynchronousMode = synchronous;
+            result.MembersBefore = before.ToArray();
             SplitBrainDetector.ForOneSecondRounds().Detect(prober.Samples).ApplyTo(result);
 
             var finalMembers = after ?? await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
+            result.MembersAfter = finalMembers.ToArray();
             result.NewLeader = finalMembers.FirstOrDefault(m => m.IsLeader)?.Name ?? prober.PatroniLeader ?? string.Empty;
             var diverged = await FindDivergedReplicasAsync(finalMembers).ConfigureAwait(false);
             foreach (var replica in diverged)

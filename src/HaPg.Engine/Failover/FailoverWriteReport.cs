@@ -50,6 +50,8 @@ namespace HaPg.Failover
             result.UnexpectedIds = UnexpectedIds.ToArray();
             result.UnknownWrites = UnknownWrites;
             result.WriteDowntime = WriteDowntime;
+            result.WriteOutageStart = OutageStart;
+            result.WriteOutageEnd = OutageEnd;
             result.TimelineBefore = TimelineBefore;
             result.TimelineAfter = TimelineAfter;
         }

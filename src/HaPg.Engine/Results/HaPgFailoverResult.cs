@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using HaPg.Components.Patroni;
 using HaPg.Failover;
 
 namespace HaPg.Results
@@ -42,5 +43,22 @@ namespace HaPg.Results
 
         public bool Passed { get; set; }
         public List<FailoverEvent> Events { get; set; } = new List<FailoverEvent>();
+
+        /// <summary>When the fault was injected: the origin of every relative time in the report.</summary>
+        public DateTimeOffset? FaultTime { get; set; }
+
+        /// <summary>The write downtime's ends: the last acknowledgement before it and the first after it.</summary>
+        public DateTimeOffset? WriteOutageStart { get; set; }
+        public DateTimeOffset? WriteOutageEnd { get; set; }
+
+        /// <summary>Whether Patroni ran in synchronous mode, which makes a lost write a failure.</summary>
+        public bool SynchronousMode { get; set; }
+
+        /// <summary>Every insert the writer attempted, in order.</summary>
+        public WriteAttempt[] Writes { get; set; } = Array.Empty<WriteAttempt>();
+
+        /// <summary>Patroni's members before the fault and after the restored node rejoined.</summary>
+        public PatroniMember[] MembersBefore { get; set; } = Array.Empty<PatroniMember>();
+        public PatroniMember[] MembersAfter { get; set; } = Array.Empty<PatroniMember>();
     }
 }
