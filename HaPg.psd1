@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('HaPg.Format.ps1xml')
     CmdletsToExport      = @(
+        'Export-HaPgFailoverReport'
         'Export-HaPgInventory'
         'Get-HaPgCluster'
         'Get-HaPgFirewallRule'

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaPg.Failover;
+using HaPg.Failover.Report;
 using HaPg.Inventory;
 using HaPg.Results;
 
@@ -25,6 +27,8 @@ namespace HaPg.PowerShell.Commands
     /// <para>The cluster must be reachable from here: HAProxy's 5000 and every member's 5432 (the inventory's client networks).
     /// Whatever it stopped or cut is always restored, also on an error or Ctrl+C. It asks before acting (ConfirmImpact High), and
     /// drops its test table (hapg_failover_probe) at the end unless -KeepTable.</para>
+    /// <para>With -ReportPath it also writes, after the last scenario, one self-contained HTML report of every scenario run
+    /// (see Export-HaPgFailoverReport), and prints its path. The folder is checked before any fault.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false</code>
@@ -33,6 +37,10 @@ namespace HaPg.PowerShell.Commands
     /// <example>
     /// <code>$inventory | Test-HaPgFailover -Scenario NodeHardStop -InjectFault { param($Node) Stop-HaPgLabNode -Name $Node -Kill } -HealFault { param($Node) Start-HaPgLabNode -Name $Node }</code>
     /// <para>Cuts the power of the leader's lab node and boots it again.</para>
+    /// </example>
+    /// <example>
+    /// <code>$inventory | Test-HaPgFailover -Scenario Switchover, Crash -ReportPath ./failover.html -Confirm:$false</code>
+    /// <para>Runs two scenarios and writes their timelines, figures and verdicts to failover.html, a page to open offline or attach to a change.</para>
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "HaPgFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(HaPgFailoverResult))]
@@ -70,6 +78,45 @@ namespace HaPg.PowerShell.Commands
         [Parameter]
         public SwitchParameter KeepTable { get; set; }
 
+        /// <summary>
+        /// An HTML file for the report of every scenario run (replaced if it exists): a timeline chart, the figures and the
+        /// cluster before and after, per scenario, with no secret and no address.
+        /// </summary>
+        [Parameter]
+        public string? ReportPath { get; set; }
+
+        private readonly List<HaPgFailoverResult> reported = new List<HaPgFailoverResult>();
+        private string? reportFile;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (ReportPath is not null)
+            {
+                var (full, error) = ReportTarget.Resolve(this, ReportPath, noClobber: false);
+                if (error is not null) ThrowTerminatingError(error);
+                reportFile = full;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (reportFile is null)
+            {
+                return;
+            }
+
+            if (reported.Count == 0)
+            {
+                WriteVerbose($"No scenario ran, so no failover report is written to '{reportFile}'.");
+                return;
+            }
+
+            new FailoverReportDocument(reported, DateTimeOffset.Now).Save(reportFile);
+            WriteInformation(new HostInformationMessage { Message = $"Failover report ({reported.Count} scenario run(s)): {reportFile}" }, new[] { "PSHOST", "HaPg.Report" });
+        }
+
         protected override void Process(HaPgInventory inventory)
         {
             AdoptDeployedSecrets(inventory);
@@ -94,12 +141,12 @@ namespace HaPg.PowerShell.Commands
                 }
 
                 ran = true;
-                Runner.Run(inventory, anchor, 1, $"Failover test: {name}", async context =>
+                reported.AddRange(Runner.Run(inventory, anchor, 1, $"Failover test: {name}", async context =>
                 {
                     var result = await new FailoverScenarioRunner(inventory, context, options).RunAsync(scenario, $"{runId}-{name}").ConfigureAwait(false);
                     result.Step = CommandName;
                     return result;
-                });
+                }).Where(r => r is not null));
             }
 
             if (ran && !KeepTable)
