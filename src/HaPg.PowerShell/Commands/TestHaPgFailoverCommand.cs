@@ -86,6 +86,7 @@ namespace HaPg.PowerShell.Commands
         public string? ReportPath { get; set; }
 
         private readonly List<HaPgFailoverResult> reported = new List<HaPgFailoverResult>();
+        private readonly List<FailoverReportDocument.Unmeasured> unmeasured = new List<FailoverReportDocument.Unmeasured>();
         private string? reportFile;
 
         protected override void BeginProcessing()
@@ -107,14 +108,15 @@ namespace HaPg.PowerShell.Commands
                 return;
             }
 
-            if (reported.Count == 0)
+            if (reported.Count == 0 && unmeasured.Count == 0)
             {
                 WriteVerbose($"No scenario ran, so no failover report is written to '{reportFile}'.");
                 return;
             }
 
-            new FailoverReportDocument(reported, DateTimeOffset.Now).Save(reportFile);
-            WriteInformation(new HostInformationMessage { Message = $"Failover report ({reported.Count} scenario run(s)): {reportFile}" }, new[] { "PSHOST", "HaPg.Report" });
+            new FailoverReportDocument(reported, DateTimeOffset.Now, unmeasured).Save(reportFile);
+            var gaps = unmeasured.Count == 0 ? string.Empty : $", {unmeasured.Count} not measured";
+            WriteInformation(new HostInformationMessage { Message = $"Failover report ({reported.Count} scenario run(s){gaps}): {reportFile}" }, new[] { "PSHOST", "HaPg.Report" });
         }
 
         protected override void Process(HaPgInventory inventory)
@@ -143,9 +145,17 @@ namespace HaPg.PowerShell.Commands
                 ran = true;
                 reported.AddRange(Runner.Run(inventory, anchor, 1, $"Failover test: {name}", async context =>
                 {
-                    var result = await new FailoverScenarioRunner(inventory, context, options).RunAsync(scenario, $"{runId}-{name}").ConfigureAwait(false);
-                    result.Step = CommandName;
-                    return result;
+                    try
+                    {
+                        var result = await new FailoverScenarioRunner(inventory, context, options).RunAsync(scenario, $"{runId}-{name}").ConfigureAwait(false);
+                        result.Step = CommandName;
+                        return result;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        lock (unmeasured) unmeasured.Add(new FailoverReportDocument.Unmeasured(scenario, ex.Message, inventory));
+                        throw;
+                    }
                 }).Where(r => r is not null));
             }
 

@@ -249,6 +249,21 @@ namespace HaPg.Tests.Failover
         }
 
         [Fact]
+        public void ReportListsAScenarioThatEndedInAnErrorAsNotMeasured()
+        {
+            var inventory = Inventory();
+            var gap = new FailoverReportDocument.Unmeasured(HaPgFailoverScenario.Isolate, "pg1 (10.0.0.11): the cluster is not healthy", inventory);
+            var html = Parse(new FailoverReportDocument(new[] { Crash(inventory) }, Fault, new[] { gap }).ToHtml());
+
+            var row = html.Descendants("tr").Single(r => r.Attribute("class")?.Value == "unmeasured");
+            Assert.Equal("Isolate", row.Attribute("data-scenario")!.Value);
+            Assert.Equal("not measured", FieldOf(row, "Passed"));
+            Assert.Equal("pg1 (pg1): the cluster is not healthy", row.Elements("td").Last().Value);
+            Assert.Contains("1 scenario run(s), 1 passed, 0 failed, 1 not measured", html.Descendants("header").Single().Value, StringComparison.Ordinal);
+            Assert.DoesNotContain(html.Descendants("section"), s => s.Attribute("data-scenario")?.Value == "Isolate");
+        }
+
+        [Fact]
         public void ReportWithNoResultStillSaysSo()
         {
             var html = Parse(new FailoverReportDocument(Array.Empty<HaPgFailoverResult>(), Fault).ToHtml());

@@ -19,6 +19,21 @@ namespace HaPg.Failover.Report
     /// </summary>
     public sealed class FailoverReportDocument
     {
+        /// <summary>A scenario that was asked for but ended in an error, so it has no result: the report says so rather than leave it out.</summary>
+        public sealed class Unmeasured
+        {
+            public Unmeasured(HaPgFailoverScenario scenario, string reason, HaPgInventory? inventory)
+            {
+                Scenario = scenario;
+                Reason = reason;
+                Inventory = inventory;
+            }
+
+            public HaPgFailoverScenario Scenario { get; }
+            public string Reason { get; }
+            public HaPgInventory? Inventory { get; }
+        }
+
         private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
 
         // No '<', '>' or '&': an HTML parser reads a style element's text raw, so escaped characters would stay escaped.
@@ -41,12 +56,14 @@ namespace HaPg.Failover.Report
 
         private readonly IReadOnlyList<HaPgFailoverResult> results;
         private readonly DateTimeOffset generatedAt;
+        private readonly IReadOnlyList<Unmeasured> unmeasured;
         private readonly Dictionary<HaPgInventory, ReportScrubber> scrubbers = new Dictionary<HaPgInventory, ReportScrubber>();
 
-        public FailoverReportDocument(IEnumerable<HaPgFailoverResult> results, DateTimeOffset generatedAt)
+        public FailoverReportDocument(IEnumerable<HaPgFailoverResult> results, DateTimeOffset generatedAt, IEnumerable<Unmeasured>? unmeasured = null)
         {
             this.results = (results ?? throw new ArgumentNullException(nameof(results))).Where(r => r is not null).ToList();
             this.generatedAt = generatedAt;
+            this.unmeasured = (unmeasured ?? Enumerable.Empty<Unmeasured>()).ToList();
         }
 
         /// <summary>"1.234 s", invariant culture: how the report shows every duration.</summary>
@@ -59,17 +76,19 @@ namespace HaPg.Failover.Report
 
         public XElement Build()
         {
-            var clusters = results.Select(r => r.Inventory?.ClusterName ?? "-").Distinct(StringComparer.Ordinal).ToList();
+            var clusters = results.Select(r => r.Inventory).Concat(unmeasured.Select(u => u.Inventory)).Select(i => i?.ClusterName ?? "-")
+                .Distinct(StringComparer.Ordinal).ToList();
             var passed = results.Count(r => r.Passed);
             var body = new XElement("body",
                 new XElement("header",
                     new XElement("h1", "HaPg failover report"),
                     new XElement("p", new XAttribute("class", "muted"),
-                        $"Cluster {string.Join(", ", clusters)} · {results.Count} scenario run(s), {passed} passed, {results.Count - passed} failed · " +
+                        $"Cluster {string.Join(", ", clusters)} · {results.Count} scenario run(s), {passed} passed, {results.Count - passed} failed" +
+                        (unmeasured.Count > 0 ? $", {unmeasured.Count} not measured" : string.Empty) + " · " +
                         $"generated {generatedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC")),
                 Summary(clusters.Count > 1));
 
-            foreach (var inventory in results.Select(r => r.Inventory).Where(i => i is not null).Distinct())
+            foreach (var inventory in results.Select(r => r.Inventory).Concat(unmeasured.Select(u => u.Inventory)).Where(i => i is not null).Distinct())
             {
                 body.Add(InventoryShape(inventory!));
             }
@@ -149,6 +168,16 @@ namespace HaPg.Failover.Report
                     Field("AcknowledgedWrites", r.AcknowledgedWrites), Field("LostWrites", r.LostWrites), Field("UnknownWrites", r.UnknownWrites),
                     Field("UnexpectedWrites", r.UnexpectedWrites), Field("SplitBrainObserved", YesNo(r.SplitBrainObserved)),
                     Field("OldLeaderRejoinTime", r.OldLeaderRejoined ? Seconds(r.OldLeaderRejoinTime) : "not back"));
+                table.Add(tr);
+            }
+
+            foreach (var gap in unmeasured)
+            {
+                var tr = new XElement("tr", new XAttribute("class", "unmeasured"), new XAttribute("data-scenario", gap.Scenario.ToString()),
+                    Cell("-"), Cell(gap.Scenario.ToString()));
+                if (showCluster) tr.Add(Cell(gap.Inventory?.ClusterName ?? "-"));
+                tr.Add(new XElement("td", new XAttribute("data-field", "Passed"), new XAttribute("class", "fail"), "not measured"),
+                    new XElement("td", new XAttribute("colspan", "10"), new ReportScrubber(gap.Inventory).Scrub(gap.Reason)));
                 table.Add(tr);
             }
 
