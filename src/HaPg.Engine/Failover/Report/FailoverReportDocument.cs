@@ -40,7 +40,7 @@ namespace HaPg.Failover.Report
         private const string Css =
             "body{font:14px/1.45 system-ui,sans-serif;color:#1d2330;margin:24px auto;max-width:1000px;padding:0 12px}" +
             "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}h3{font-size:14px;margin:12px 0 4px}" +
-            "table{border-collapse:collapse;margin:6px 0 10px}th,td{border:1px solid #d6dae2;padding:3px 8px;text-align:left;" +
+            "table{border-collapse:collapse;margin:6px 0 10px}table.summary{font-size:13px}th,td{border:1px solid #d6dae2;padding:3px 8px;text-align:left;" +
             "font-variant-numeric:tabular-nums;vertical-align:top}th{background:#f3f5f8;font-weight:600}" +
             ".pass{color:#17733a;font-weight:600}.fail{color:#b3261e;font-weight:600}.muted{color:#667085}" +
             ".members{display:flex;gap:24px;flex-wrap:wrap}ul.verdict{margin:4px 0 8px;padding-left:20px}" +
