@@ -16,6 +16,8 @@ $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $H
 Import-Module (Join-Path $packages 'pester/5.7.1/tools/Pester.psd1') -Force
 
 $env:HAPG_MODULE_MANIFEST = (Resolve-Path $ModuleManifest).Path
+# Where tests keep what a person may want to look at afterwards (screenshots), beside the results.
+$env:HAPG_TEST_RESULTS = Split-Path ([IO.Path]::GetFullPath($ResultPath))
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $PSScriptRoot
 $configuration.Run.PassThru = $true
