@@ -284,3 +284,71 @@ Describe 'Safety and planned switchover' -Tag Lab {
         Get-Leader | Should -Be $candidate
     }
 }
+
+# Issue 13's acceptance: the report of two real scenarios, read the way a person reads it, in headless Chromium.
+Describe 'Test-HaPgFailover -ReportPath, read in a browser' -Tag Lab {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../browser/HeadlessChromium.psm1') -Force
+        $script:reportPath = Join-Path $TestDrive 'failover report.html'
+        $script:reported = @($inventory | Test-HaPgFailover -Scenario Switchover, Crash -ReportPath $reportPath -Confirm:$false `
+                -InformationVariable said -ErrorVariable failures -ErrorAction Continue)
+        $script:said = "$said"
+        $script:failures = $failures
+        $script:shots = Join-Path ($env:HAPG_TEST_RESULTS ? $env:HAPG_TEST_RESULTS : $TestDrive) 'screenshots'
+        $script:browser = Open-HeadlessChromium -Width 1200 -Height 1600
+        $script:url = ConvertTo-FileUrl $reportPath
+        $script:requests = Open-ChromiumPage $browser $url
+    }
+
+    AfterAll {
+        Close-HeadlessChromium $browser
+    }
+
+    It 'runs both scenarios, writes one report and prints its path' {
+        $failures | Should -BeNullOrEmpty
+        $reported.Scenario | Should -Be @('Switchover', 'Crash')
+        $reported.Passed | Should -Be @($true, $true)
+        $said | Should -BeLike "*2 scenario run(s)*$reportPath*"
+    }
+
+    It 'loads with no request leaving the file' {
+        $requests | Should -Be @($url)
+    }
+
+    It 'renders both charts, each with a non-blank screenshot under the test results' {
+        $script = 'JSON.stringify([...document.querySelectorAll("svg.timeline")].map(s => { const r = s.getBoundingClientRect(); ' +
+            'return { scenario: s.dataset.scenario, x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, ' +
+            'bars: s.querySelectorAll("g.bucket rect").length, marks: [...s.querySelectorAll("g.mark")].map(m => m.dataset.kind) }; }))'
+        $charts = @(Get-ChromiumValue $browser $script | ConvertFrom-Json)
+        $charts.scenario | Should -Be @('Switchover', 'Crash')
+        Save-ChromiumScreenshot $browser (Join-Path $shots 'failover-report.png') | Out-Null
+        foreach ($chart in $charts) {
+            $chart.width | Should -BeGreaterThan 600
+            $chart.bars | Should -BeGreaterThan 20
+            $chart.marks | Should -Contain 'FaultInjected'
+            $chart.marks | Should -Contain 'LeaderChanged'
+            $chart.marks | Should -Contain 'MemberRejoined'
+            $shot = Save-ChromiumScreenshot $browser (Join-Path $shots "failover-report-$($chart.scenario).png") @{
+                x = $chart.x; y = $chart.y; width = $chart.width; height = $chart.height }
+            (Measure-PngInk $shot.FullName).Ink | Should -BeGreaterThan 0.05 -Because "$($shot.FullName) shows the chart"
+        }
+    }
+
+    It 'shows the write downtime of each result object, in its section and in the summary' {
+        $expected = @($reported | ForEach-Object { $_.WriteDowntime.TotalSeconds.ToString('0.000', [cultureinfo]::InvariantCulture) + ' s' })
+        $sections = 'JSON.stringify([...document.querySelectorAll("section.scenario td[data-field=WriteDowntime]")].map(td => td.innerText))'
+        $summary = 'JSON.stringify([...document.querySelectorAll("table.summary td[data-field=WriteDowntime]")].map(td => td.innerText))'
+        @(Get-ChromiumValue $browser $sections | ConvertFrom-Json) | Should -Be $expected
+        @(Get-ChromiumValue $browser $summary | ConvertFrom-Json) | Should -Be $expected
+    }
+
+    It 'holds no secret of the inventory and no node address' {
+        $text = Get-Content -LiteralPath $reportPath -Raw
+        $secrets = @($inventory.Secrets.PSObject.Properties.Value | Where-Object { $_ -is [securestring] } |
+                ForEach-Object { [Net.NetworkCredential]::new('', $_).Password })
+        $secrets.Count | Should -Be 5
+        foreach ($secret in $secrets) { $text.Contains($secret) | Should -BeFalse -Because 'a report leaves the machine' }
+        foreach ($node in $inventory.Nodes) { $text | Should -Not -Match "(?<![\d.])$([regex]::Escape($node.Address))(?!\d)" }
+        $text | Should -Match 'node-4'
+    }
+}
