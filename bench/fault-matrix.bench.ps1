@@ -14,7 +14,8 @@
     Per row: runs and passed; median and max write downtime; acknowledged writes, and lost acknowledged writes in total;
     split brain seen; replicas left diverged; repairs needed. Targets: 0 lost in strict mode, 0 split brain, every Isolate
     and NodeFreeze run passed.
-    Raw results go to out/bench/fault-matrix-<time>.json; progress to out/bench/fault-matrix.log.
+    Raw results go to out/bench/fault-matrix-<time>.json, the HTML report of every run (Export-HaPgFailoverReport) beside it
+    as .html, and progress to out/bench/fault-matrix.log.
     Needs root (the lab) and the built module.
 .EXAMPLE
     dotnet pwsh ./bench/fault-matrix.bench.ps1 -Repeat 10
@@ -73,6 +74,7 @@ else {
     New-Item -ItemType Directory -Force (Split-Path $log) | Out-Null
     $nodes = New-HaPgLab -Name $Lab -NodeCount ($(if ($Topology -eq 'DedicatedEtcd') { 6 } else { 4 })) -Suite $Suite
     $rows = [System.Collections.Generic.List[object]]::new()
+    $results = [System.Collections.Generic.List[object]]::new()
     try {
         $subnet = ($nodes[0].Address -replace '\.\d+$', '.0') + '/24'
         $inventory = $nodes | Select-Object Name, Address, Port, User, KeyPath, HostKeySha256,
@@ -93,6 +95,7 @@ else {
                     $extra = if ($faults.ContainsKey($name)) { $faults[$name] } else { @{} }
                     $result = $inventory | Test-HaPgFailover -Scenario $name -Confirm:$false @extra -WarningAction SilentlyContinue `
                         -ErrorVariable failed -ErrorAction SilentlyContinue | Select-Object -First 1
+                    if ($result) { $results.Add($result) }
                     $repaired = @(Repair-BenchCluster $inventory)
                     $row = [pscustomobject]@{
                         Mode = $modeName; Round = $round; Scenario = $name; Passed = [bool]$result.Passed
@@ -113,6 +116,11 @@ else {
         if (-not $KeepLab) { Remove-HaPgLab -Name $Lab | Out-Null }
         $path = New-BenchOutputPath 'fault-matrix'
         ConvertTo-Json -InputObject @($rows) -Depth 4 | Set-Content $path
+        if ($results.Count -gt 0) {
+            $report = [IO.Path]::ChangeExtension($path, '.html')
+            $results | Export-HaPgFailoverReport -Path $report
+            Add-Content $log "$(Get-Date -Format 'HH:mm:ss') report of $($results.Count) runs: $report"
+        }
     }
 }
 
@@ -133,7 +141,7 @@ $summary = foreach ($group in $rows | Group-Object Scenario, Mode) {
         Repairs  = @($all | Where-Object { @($_.Repaired).Count -gt 0 }).Count
     }
 }
-"Fault matrix ($($rows.Count) runs; raw: $path)"
+"Fault matrix ($($rows.Count) runs; raw: $path$(if (-not $FromJson) { "; report: $([IO.Path]::ChangeExtension($path, '.html'))" }))"
 $summary | Sort-Object Scenario, Mode | Format-Table -Property * -AutoSize | Out-String -Width 120
 
 $strictLost = [int](@($rows | Where-Object Mode -EQ 'Strict').LostWrites | Measure-Object -Sum).Sum

@@ -45,7 +45,10 @@ $checks | Format-Table -AutoSize | Out-Host
 
 if (Get-Command Test-HaPgFailover -Module HaPg -ErrorAction SilentlyContinue) {
     Write-Section "5. Test-HaPgFailover -Scenario StopPatroni,Crash"
-    $failover = $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false
+    $reportPath = Join-Path $PSScriptRoot '../out/demo/failover-report.html'
+    New-Item -ItemType Directory -Force (Split-Path $reportPath) | Out-Null
+    # -ReportPath prints where the report is: one HTML page to open in any browser, offline.
+    $failover = $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false -ReportPath $reportPath
     $failover | Format-Table -AutoSize | Out-Host
     foreach ($result in $failover) {
         Write-Host "$($result.Scenario): time to new leader $($result.TimeToNewLeader), to HAProxy switch $($result.TimeToHaproxySwitch), old leader streaming $($result.OldLeaderRejoinTime) after it returned"
