@@ -346,7 +346,7 @@ Describe 'Test-HaPgFailover -ReportPath, read in a browser' -Tag Lab {
         $text = Get-Content -LiteralPath $reportPath -Raw
         $secrets = @($inventory.Secrets.PSObject.Properties.Value | Where-Object { $_ -is [securestring] } |
                 ForEach-Object { [Net.NetworkCredential]::new('', $_).Password })
-        $secrets.Count | Should -Be 5
+        $secrets.Count | Should -Be 6
         foreach ($secret in $secrets) { $text.Contains($secret) | Should -BeFalse -Because 'a report leaves the machine' }
         foreach ($node in $inventory.Nodes) { $text | Should -Not -Match "(?<![\d.])$([regex]::Escape($node.Address))(?!\d)" }
         $text | Should -Match 'node-4'

@@ -26,6 +26,12 @@ namespace HaPg.Inventory
         /// <summary>Networks (CIDR) allowed to reach PostgreSQL and HAProxy as clients.</summary>
         public List<string> ClientNetworks { get; set; } = new List<string>();
 
+        /// <summary>
+        /// An IPv4 address with its prefix (10.0.0.50/24) that keepalived (VRRP) keeps on one healthy Haproxy node, for clients
+        /// to connect to; null for none.
+        /// </summary>
+        public string? VirtualIP { get; set; }
+
         /// <summary>Default sudo mode; null means none for root, a password when SudoPassword is set, else passwordless.</summary>
         public SudoMode? Sudo { get; set; }
 

@@ -16,6 +16,12 @@ namespace HaPg.Inventory
         public SecureString? RestApiPassword { get; set; }
         public SecureString? HaproxyStatsPassword { get; set; }
 
+        /// <summary>keepalived's VRRP authentication (auth_type PASS), which takes 8 characters at most.</summary>
+        public SecureString? VrrpPassword { get; set; }
+
+        /// <summary>The longest password VRRP's simple authentication carries.</summary>
+        public const int VrrpPasswordLength = 8;
+
         /// <summary>Every password field, in a stable order, with its key in the secrets file.</summary>
         internal static IReadOnlyList<SecretField> Fields { get; } = new[]
         {
@@ -24,14 +30,17 @@ namespace HaPg.Inventory
             new SecretField(nameof(RewindPassword), "rewindPassword", s => s.RewindPassword, (s, v) => s.RewindPassword = v),
             new SecretField(nameof(RestApiPassword), "restApiPassword", s => s.RestApiPassword, (s, v) => s.RestApiPassword = v),
             new SecretField(nameof(HaproxyStatsPassword), "haproxyStatsPassword", s => s.HaproxyStatsPassword, (s, v) => s.HaproxyStatsPassword = v),
+            new SecretField(nameof(VrrpPassword), "vrrpPassword", s => s.VrrpPassword, (s, v) => s.VrrpPassword = v, VrrpPasswordLength),
         };
 
         public override string ToString() => "HaPgSecrets (redacted)";
 
         internal sealed class SecretField
         {
-            internal SecretField(string name, string key, Func<HaPgSecrets, SecureString?> get, Action<HaPgSecrets, SecureString> set)
+            internal SecretField(string name, string key, Func<HaPgSecrets, SecureString?> get, Action<HaPgSecrets, SecureString> set,
+                int length = SecretGenerator.DefaultLength)
             {
+                Length = length;
                 Name = name;
                 Key = key;
                 Get = get;
@@ -39,6 +48,9 @@ namespace HaPg.Inventory
             }
 
             internal string Name { get; }
+
+            /// <summary>How many characters a generated one has.</summary>
+            internal int Length { get; }
             internal string Key { get; }
             internal Func<HaPgSecrets, SecureString?> Get { get; }
             internal Action<HaPgSecrets, SecureString> Set { get; }

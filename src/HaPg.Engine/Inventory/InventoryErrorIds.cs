@@ -25,6 +25,8 @@ namespace HaPg.Inventory
         public const string TooFewPostgresNodes = "HaPg.Inventory.TooFewPostgresNodes";
         public const string NoEtcdMember = "HaPg.Inventory.NoEtcdMember";
         public const string NoHaproxyNode = "HaPg.Inventory.NoHaproxyNode";
+        public const string LayoutNotApplicable = "HaPg.Inventory.LayoutNotApplicable";
+        public const string VirtualIPRequired = "HaPg.Inventory.VirtualIPRequired";
 
         // Ports
         public const string InvalidPort = "HaPg.Inventory.InvalidPort";
@@ -36,6 +38,9 @@ namespace HaPg.Inventory
         public const string InvalidPostgresVersion = "HaPg.Inventory.InvalidPostgresVersion";
         public const string InvalidClientNetwork = "HaPg.Inventory.InvalidClientNetwork";
         public const string ClientNetworkTooBroad = "HaPg.Inventory.ClientNetworkTooBroad";
+        public const string InvalidVirtualIP = "HaPg.Inventory.InvalidVirtualIP";
+        public const string VirtualIPInUse = "HaPg.Inventory.VirtualIPInUse";
+        public const string VirtualIPOutsideNetwork = "HaPg.Inventory.VirtualIPOutsideNetwork";
 
         // Files
         public const string YamlSyntax = "HaPg.Inventory.YamlSyntax";
@@ -50,5 +55,6 @@ namespace HaPg.Inventory
         public const string SingleEtcdMember = "HaPg.Inventory.SingleEtcdMember";
         public const string LoopbackAddress = "HaPg.Inventory.LoopbackAddress";
         public const string EtcdOnPostgresNodes = "HaPg.Inventory.EtcdOnPostgresNodes";
+        public const string VirtualIPOnOneNode = "HaPg.Inventory.VirtualIPOnOneNode";
     }
 }

@@ -12,7 +12,8 @@ namespace HaPg.Inventory
     /// </summary>
     public static class InventoryPreflight
     {
-        public static void Run(PSCmdlet cmdlet, HaPgInventory inventory, Func<string, string> resolvePath, YamlSourceMap? source)
+        public static void Run(PSCmdlet cmdlet, HaPgInventory inventory, Func<string, string> resolvePath, YamlSourceMap? source,
+            string layout = DefaultLayout.Default)
         {
             foreach (var node in inventory.Nodes.Where(n => !string.IsNullOrEmpty(n.KeyPath)))
             {
@@ -24,11 +25,17 @@ namespace HaPg.Inventory
                 inventory.KnownHostsPath = resolvePath(inventory.KnownHostsPath!);
             }
 
-            if (DefaultLayout.TryApply(inventory))
+            var roleless = inventory.Nodes.All(n => n.Roles == HaPgRole.None);
+            if (DefaultLayout.Apply(inventory, layout) is InventoryIssue refused)
+            {
+                cmdlet.ThrowTerminatingError(new HaPgInventoryException(refused.ErrorId, refused.Message, refused.Category, refused.Target).ToErrorRecord());
+            }
+
+            if (roleless && inventory.Nodes.Any(n => n.Roles != HaPgRole.None))
             {
                 foreach (var node in inventory.Nodes)
                 {
-                    cmdlet.WriteVerbose($"{node.Name}: no roles given; default layout for {inventory.Nodes.Count} nodes assigns {node.Roles}.");
+                    cmdlet.WriteVerbose($"{node.Name}: no roles given; the {layout} layout for {inventory.Nodes.Count} nodes assigns {node.Roles}.");
                 }
             }
 

@@ -28,6 +28,7 @@ namespace HaPg.Inventory
             CheckNodes(inventory, fileExists, issues);
             CheckLayout(inventory, issues);
             CheckPorts(inventory, issues);
+            CheckVirtualIP(inventory, issues);
             return issues;
         }
 
@@ -249,6 +250,48 @@ namespace HaPg.Inventory
             {
                 issues.Add(Error(InventoryErrorIds.NoHaproxyNode, $"Inventory '{inventory.ClusterName}' has no Haproxy node; clients connect through HAProxy.",
                     inventory.ClusterName, "nodes"));
+            }
+        }
+
+        /// <summary>
+        /// The virtual IP must be a host address of the Haproxy nodes' own network (VRRP moves it within one link), used by no
+        /// node; on a single Haproxy node it has nowhere to move, which is allowed but said.
+        /// </summary>
+        private static void CheckVirtualIP(HaPgInventory inventory, List<InventoryIssue> issues)
+        {
+            if (inventory.VirtualIP is null)
+            {
+                return;
+            }
+
+            if (!NetworkSyntax.TryParseHostInNetwork(inventory.VirtualIP, out var vip, out var prefix, out var reason))
+            {
+                issues.Add(Error(InventoryErrorIds.InvalidVirtualIP, $"Virtual IP '{inventory.VirtualIP}' is not valid: {reason}.", inventory.VirtualIP, "virtualIP"));
+                return;
+            }
+
+            foreach (var node in inventory.Nodes.Where(n => NetworkSyntax.TryParseIp(n.Address, out var ip) && ip.Equals(vip)))
+            {
+                issues.Add(Error(InventoryErrorIds.VirtualIPInUse,
+                    $"Virtual IP {vip} is node '{node.Name}''s own address; give the virtual IP a free address of the same network.", inventory.VirtualIP, "virtualIP"));
+            }
+
+            var proxies = inventory.NodesWithRole(HaPgRole.Haproxy).ToList();
+            var outside = proxies.Where(n => NetworkSyntax.TryParseIp(n.Address, out var ip) && !NetworkSyntax.InNetwork(ip, vip, prefix))
+                .Select(n => $"{n.Name} ({n.Address})").ToList();
+            if (outside.Count > 0)
+            {
+                issues.Add(Error(InventoryErrorIds.VirtualIPOutsideNetwork,
+                    $"Virtual IP {inventory.VirtualIP} is not in the network of Haproxy node(s) {string.Join(", ", outside)}: VRRP moves an address " +
+                    "only between nodes of one network. Where nodes sit in different networks, use the provider's floating-address API instead.",
+                    inventory.VirtualIP, "virtualIP"));
+            }
+
+            if (proxies.Count == 1)
+            {
+                issues.Add(Warning(InventoryErrorIds.VirtualIPOnOneNode,
+                    $"Virtual IP {inventory.VirtualIP} has a single Haproxy node ({proxies[0].Name}) to sit on, so it cannot move when that node fails; " +
+                    "give a second node the Haproxy role.", inventory.VirtualIP, "virtualIP"));
             }
         }
 

@@ -31,6 +31,7 @@ namespace HaPg.Inventory
             yaml.Pair("knownHostsPath", inventory.KnownHostsPath);
             yaml.Key("clientNetworks");
             yaml.FlowList(inventory.ClientNetworks);
+            yaml.Pair("virtualIP", inventory.VirtualIP);
             yaml.Key("ports");
             yaml.BeginMapping();
             foreach (var port in PortFields)
@@ -76,6 +77,7 @@ namespace HaPg.Inventory
                 ["sudo"] = (v, k) => inventory.Sudo = context.Enum<SudoMode>(v, k),
                 ["knownHostsPath"] = (v, k) => inventory.KnownHostsPath = context.Text(v, k),
                 ["clientNetworks"] = (v, k) => inventory.ClientNetworks = context.List(v, k).Select((item, i) => context.Text(item, $"{k}[{i}]") ?? string.Empty).ToList(),
+                ["virtualIP"] = (v, k) => inventory.VirtualIP = context.Text(v, k),
                 ["ports"] = (v, k) => context.ReadMapping(v, k, null, PortFields.ToDictionary(
                     p => p.Key,
                     p => (Action<YamlNode, string>)((pv, pk) => p.Set(inventory.Ports, context.Int(pv, pk) ?? p.Get(new HaPgPorts()))))),

@@ -60,6 +60,53 @@ namespace HaPg.Inventory
             TryParseIp(address, out var ip) ? IPAddress.IsLoopback(ip)
                 : string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>
+        /// Parses a host's IPv4 address with its network's prefix, <c>10.0.0.50/24</c>: not the network's own address nor its
+        /// broadcast address. Fails with a reason.
+        /// </summary>
+        public static bool TryParseHostInNetwork(string? text, out IPAddress address, out int prefix, out string reason)
+        {
+            address = IPAddress.None;
+            prefix = -1;
+            var parts = (text ?? string.Empty).Split('/');
+            if (parts.Length != 2 || !TryParseIp(parts[0], out address) || address.AddressFamily != AddressFamily.InterNetwork)
+            {
+                reason = "it is not an IPv4 address with its prefix, such as 10.0.0.50/24";
+                return false;
+            }
+
+            if (!Regex.IsMatch(parts[1], "^[0-9]{1,2}$") || (prefix = int.Parse(parts[1])) < 1 || prefix > 32)
+            {
+                reason = "the prefix length must be 1 to 32";
+                return false;
+            }
+
+            var value = ToUInt32(address);
+            var hostMask = prefix == 32 ? 0u : uint.MaxValue >> prefix;
+            if (prefix <= 30 && ((value & hostMask) == 0 || (value & hostMask) == hostMask))
+            {
+                reason = $"it is the network's {((value & hostMask) == 0 ? "own" : "broadcast")} address";
+                return false;
+            }
+
+            reason = string.Empty;
+            return true;
+        }
+
+        /// <summary>Whether an IPv4 address lies in <paramref name="network"/>/<paramref name="prefix"/>.</summary>
+        public static bool InNetwork(IPAddress address, IPAddress network, int prefix)
+        {
+            if (address.AddressFamily != AddressFamily.InterNetwork || network.AddressFamily != AddressFamily.InterNetwork) return false;
+            var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+            return (ToUInt32(address) & mask) == (ToUInt32(network) & mask);
+        }
+
+        private static uint ToUInt32(IPAddress address)
+        {
+            var b = address.GetAddressBytes();
+            return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+        }
+
         /// <summary>Parses <c>address/prefix</c>. Fails with a reason when malformed or when host bits are set.</summary>
         public static bool TryParseCidr(string? text, out IPAddress network, out int prefix, out string reason)
         {

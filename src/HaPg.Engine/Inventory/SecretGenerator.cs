@@ -41,7 +41,7 @@ namespace HaPg.Inventory
             {
                 if (field.Get(secrets) is null)
                 {
-                    field.Set(secrets, NewSecurePassword());
+                    field.Set(secrets, NewSecurePassword(field.Length));
                     filled.Add(field.Name);
                 }
             }

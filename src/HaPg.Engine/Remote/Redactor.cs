@@ -31,7 +31,7 @@ namespace HaPg.Remote
             {
                 Reveal(inventory.Credential?.Password), Reveal(inventory.SudoPassword),
                 Reveal(s.SuperuserPassword), Reveal(s.ReplicationPassword), Reveal(s.RewindPassword),
-                Reveal(s.RestApiPassword), Reveal(s.HaproxyStatsPassword),
+                Reveal(s.RestApiPassword), Reveal(s.HaproxyStatsPassword), Reveal(s.VrrpPassword),
             });
         }
 

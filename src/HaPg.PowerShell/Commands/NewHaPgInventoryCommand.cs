@@ -12,7 +12,8 @@ namespace HaPg.PowerShell.Commands
     /// hashtables or objects with the same properties. A node property given on the command line applies to every piped node.</para>
     /// <para>Roles are Postgres, Etcd and Haproxy; a node may hold several. When no node has a role, a default layout
     /// applies: 1 to 3 nodes get every role; 4 nodes get Postgres and Etcd on the first three and Haproxy on the fourth;
-    /// 5 nodes get the classic layout, Postgres on node 1 to 3, Etcd on node 4, Haproxy on node 5. Other counts need roles.</para>
+    /// 5 nodes get the classic layout, Postgres on node 1 to 3, Etcd on node 4, Haproxy on node 5. Other counts need roles.
+    /// -Layout HighAvailability gives 5 nodes Postgres and Etcd on three and Haproxy on two, behind -VirtualIP.</para>
     /// <para>Ports default to PostgreSQL 5432, Patroni REST 8008, etcd 2379/2380, HAProxy 5000 (primary), 5001 (replicas)
     /// and 7000 (stats); each has its own parameter.</para>
     /// <para>The inventory is validated before any host is touched: unique node names and addresses, valid addresses,
@@ -20,7 +21,9 @@ namespace HaPg.PowerShell.Commands
     /// no two services of one node on one port, a safe cluster name, valid client networks (never /0). The first problem
     /// is a terminating error with a stable id (HaPg.Inventory.*) naming the node; its message lists any others.
     /// An even number of etcd members is a warning.</para>
-    /// <para>New cluster passwords (superuser, replication, rewind, REST API, HAProxy stats) are generated into the
+    /// <para>With -VirtualIP, the address must be a host address of the Haproxy nodes' network and no node's own; a single
+    /// Haproxy node draws a warning, since the address could not move.</para>
+    /// <para>New cluster passwords (superuser, replication, rewind, REST API, HAProxy stats, VRRP) are generated into the
     /// inventory's Secrets, in memory only. Export-HaPgInventory -SecretsPath keeps them.</para>
     /// </remarks>
     /// <example>
@@ -33,6 +36,11 @@ namespace HaPg.PowerShell.Commands
     ///     @{ Name = 'pg2'; Address = '10.0.0.12'; KeyPath = '~/.ssh/id_ed25519'; Role = 'Postgres', 'Etcd' }
     ///     @{ Name = 'lb1'; Address = '10.0.0.13'; KeyPath = '~/.ssh/id_ed25519'; Role = 'Etcd', 'Haproxy' })</code>
     /// <para>Three nodes with explicit roles: etcd on every node, HAProxy on its own.</para>
+    /// </example>
+    /// <example>
+    /// <code>1..5 | ForEach-Object { [pscustomobject]@{ Name = "pg$_"; Address = "10.0.0.1$_"; KeyPath = '~/.ssh/id_ed25519' } } |
+    ///     New-HaPgInventory -ClusterName pg -Layout HighAvailability -VirtualIP 10.0.0.50/24</code>
+    /// <para>Five nodes: PostgreSQL and etcd on pg1 to pg3, HAProxy and keepalived on pg4 and pg5, which hold 10.0.0.50 between them.</para>
     /// </example>
     /// <example>
     /// <code>Import-Csv nodes.csv | New-HaPgInventory -ClusterName pg -User debian -Credential (Get-Credential debian) -SudoPassword (Read-Host -AsSecureString)</code>
@@ -110,6 +118,22 @@ namespace HaPg.PowerShell.Commands
         [Alias("ClientNetworks")]
         [ValidateNotNull]
         public string[] ClientNetwork { get; set; } = new string[0];
+
+        /// <summary>
+        /// An IPv4 address with its prefix (such as 10.0.0.50/24), free in the Haproxy nodes' network, that keepalived keeps on
+        /// one healthy Haproxy node: clients, HaPg's failover writer and Test-HaPgCluster connect to it.
+        /// </summary>
+        [Parameter]
+        public string? VirtualIP { get; set; }
+
+        /// <summary>
+        /// The roles of nodes given none: Default (1-3 nodes all roles; 4: Postgres and Etcd on three, Haproxy on one; 5: the
+        /// recipe's 3 Postgres, 1 Etcd, 1 Haproxy) or HighAvailability (5 nodes: Postgres and Etcd on three, Haproxy on two
+        /// behind -VirtualIP, which it requires).
+        /// </summary>
+        [Parameter]
+        [ValidateSet(DefaultLayout.Default, DefaultLayout.HighAvailability)]
+        public string Layout { get; set; } = DefaultLayout.Default;
 
         /// <summary>PostgreSQL's port on the Postgres nodes. Default 5432.</summary>
         [Parameter]
@@ -201,6 +225,7 @@ namespace HaPg.PowerShell.Commands
                 Namespace = Namespace,
                 PostgresVersion = PostgresVersion,
                 ClientNetworks = new List<string>(ClientNetwork),
+                VirtualIP = string.IsNullOrWhiteSpace(VirtualIP) ? null : VirtualIP!.Trim(),
                 Sudo = SudoMode,
                 KnownHostsPath = KnownHostsPath,
                 Credential = Credential,
@@ -216,7 +241,7 @@ namespace HaPg.PowerShell.Commands
             ports.HaproxyReplica = HaproxyReplicaPort ?? ports.HaproxyReplica;
             ports.HaproxyStats = HaproxyStatsPort ?? ports.HaproxyStats;
 
-            InventoryPreflight.Run(this, inventory, SessionState.Path.GetUnresolvedProviderPathFromPSPath, source: null);
+            InventoryPreflight.Run(this, inventory, SessionState.Path.GetUnresolvedProviderPathFromPSPath, source: null, Layout);
             var generated = SecretGenerator.FillMissing(inventory.Secrets);
             WriteVerbose($"{inventory.ClusterName}: generated {generated.Count} cluster passwords ({string.Join(", ", generated)}); values are not shown.");
             WriteObject(inventory);

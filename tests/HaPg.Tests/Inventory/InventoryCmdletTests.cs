@@ -57,7 +57,8 @@ namespace HaPg.Tests.Inventory
             Assert.Equal(new[] { HaPgRole.Postgres, HaPgRole.Postgres, HaPgRole.Postgres, HaPgRole.Etcd, HaPgRole.Haproxy }, inventory.Nodes.Select(n => n.Roles));
             Assert.All(inventory.Nodes, n => Assert.Equal(key, n.KeyPath));
             Assert.Equal(Path.Combine(folder, "kh"), inventory.KnownHostsPath);
-            Assert.All(HaPgSecrets.Fields, f => Assert.Equal(32, f.Get(inventory.Secrets)!.Length));
+            Assert.All(HaPgSecrets.Fields, f => Assert.Equal(f.Length, f.Get(inventory.Secrets)!.Length));
+            Assert.Equal(8, inventory.Secrets.VrrpPassword!.Length);
         }
 
         [Fact]
