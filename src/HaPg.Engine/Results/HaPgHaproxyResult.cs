@@ -13,5 +13,11 @@ namespace HaPg.Results
         public List<string> ReplicasUp { get; set; } = new List<string>();
 
         public List<HaproxyServerStatus> Servers { get; set; } = new List<HaproxyServerStatus>();
+
+        /// <summary>The inventory's virtual IP (keepalived), or null without one.</summary>
+        public string? VirtualIP { get; set; }
+
+        /// <summary>Whether this node held the virtual IP when the install finished.</summary>
+        public bool HoldsVirtualIP { get; set; }
     }
 }

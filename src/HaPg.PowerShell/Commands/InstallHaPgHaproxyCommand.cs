@@ -1,7 +1,11 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Collections.Generic;
+using System.Threading.Tasks;
 using HaPg.Components.Haproxy;
+using HaPg.Components.Keepalived;
+using HaPg.Execution;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -16,6 +20,12 @@ namespace HaPg.PowerShell.Commands
     /// a user and a generated password and listens on the node's own address (or -StatsBindAddress), not on every interface.</para>
     /// <para>The new haproxy.cfg is checked with haproxy -c before it replaces the old one, and HAProxy is reloaded only when it
     /// changed. Returns the backend states per node.</para>
+    /// <para>When the inventory has a virtual IP (New-HaPgInventory -VirtualIP), every HAProxy node also listens on it (bind
+    /// ... transparent) and runs keepalived: one VRRP instance with unicast peers, every node BACKUP with nopreempt so the
+    /// address does not flap back, a check that gives the address up while haproxy is not running, and VRRP authentication
+    /// with the generated VRRP password. keepalived.conf (0600) is checked with keepalived -t before it replaces the old one,
+    /// and keepalived is reloaded only when it changed. The install waits until exactly one node holds the address and says
+    /// which (HoldsVirtualIP). Set-HaPgFirewall admits VRRP between the HAProxy nodes only.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Install-HaPgHaproxy</code>
@@ -24,6 +34,10 @@ namespace HaPg.PowerShell.Commands
     /// <example>
     /// <code>$inventory | Install-HaPgHaproxy -Profile Recipe -StatsBindAddress 127.0.0.1</code>
     /// <para>Uses the recipe's check timing (inter 3s fall 3 rise 2) and keeps the stats page local.</para>
+    /// </example>
+    /// <example>
+    /// <code>$inventory | Install-HaPgHaproxy | Format-Table Node, VirtualIP, HoldsVirtualIP, PrimaryUp</code>
+    /// <para>With an inventory made with -VirtualIP: HAProxy and keepalived on every HAProxy node, and which one holds the address.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Install, "HaPgHaproxy", SupportsShouldProcess = true)]
     [OutputType(typeof(HaPgHaproxyResult))]
@@ -52,6 +66,14 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(5, 600)]
         public int TimeoutSeconds { get; set; } = 60;
 
+        /// <summary>
+        /// The VRRP group (virtual_router_id, 1-255) of the virtual IP; it must differ from every other VRRP group on the network.
+        /// By default one derived from the cluster name.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 255)]
+        public int? VirtualRouterId { get; set; }
+
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
@@ -61,7 +83,13 @@ namespace HaPg.PowerShell.Commands
                 AdoptDeployedStatsPassword(inventory, nodes);
             }
 
+            if (!IsWhatIf && inventory.VirtualIP is not null)
+            {
+                AdoptDeployedVrrpPassword(inventory, nodes);
+            }
+
             SecretGenerator.FillMissing(inventory.Secrets);
+            var interfaces = inventory.VirtualIP is null ? new Dictionary<string, string>() : ReadInterfaces(inventory, nodes);
             var settings = new HaproxySettings
             {
                 Timing = Profile == "Recipe" ? PatroniTimingProfile.Recipe : PatroniTimingProfile.Default,
@@ -69,7 +97,12 @@ namespace HaPg.PowerShell.Commands
                 StatsUser = StatsUser,
                 StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText(),
             };
-            var plans = nodes.Select(node => HaproxySteps.For(inventory, node, settings)).ToList();
+            var vrrpPassword = inventory.Secrets.VrrpPassword!.ToPlainText();
+            var plans = nodes.Where(n => inventory.VirtualIP is null || interfaces.ContainsKey(n.Name))
+                .Select(node => HaproxySteps.For(inventory, node, settings, inventory.VirtualIP is null
+                    ? null
+                    : KeepalivedSteps.For(inventory, node, interfaces[node.Name], vrrpPassword, VirtualRouterId)))
+                .ToList();
             RunPlans(inventory, plans, "Installing HAProxy", async (context, outcomes) =>
             {
                 context.SetStatus("waiting for health checks");
@@ -86,8 +119,81 @@ namespace HaPg.PowerShell.Commands
                     context.WriteWarning($"{result.PrimaryUp.Count} servers UP on the primary listener, expected exactly 1: {string.Join(", ", servers)}");
                 }
 
+                if (inventory.VirtualIP is not null)
+                {
+                    context.SetStatus("waiting for one node to hold the virtual IP");
+                    var holders = await WaitForOneHolderAsync(inventory, context).ConfigureAwait(false);
+                    result.VirtualIP = inventory.VirtualIP;
+                    result.HoldsVirtualIP = holders.Contains(context.Node.Name);
+                    if (holders.Count != 1)
+                    {
+                        context.WriteWarning($"the virtual IP {inventory.VirtualIP} is held by {(holders.Count == 0 ? "no node" : string.Join(" and ", holders))}, " +
+                            $"expected exactly one after {TimeoutSeconds} s");
+                    }
+                }
+
                 return result;
             }, HaPgRole.Haproxy, () => new HaPgHaproxyResult());
+        }
+
+        /// <summary>The HAProxy nodes that hold the virtual IP, once exactly one does or after the timeout.</summary>
+        private async Task<IReadOnlyList<string>> WaitForOneHolderAsync(HaPgInventory inventory, NodeContext context)
+        {
+            async Task<IReadOnlyList<string>> Holders()
+            {
+                var held = new List<string>();
+                foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
+                {
+                    try
+                    {
+                        if (await KeepalivedSteps.HoldsAsync(await context.HostForAsync(proxy).ConfigureAwait(false), inventory, context.CancellationToken)
+                                .ConfigureAwait(false))
+                        {
+                            held.Add(proxy.Name);
+                        }
+                    }
+                    catch (HaPgRemoteException)
+                    {
+                        // Unreachable: it holds nothing we can see; the count says so.
+                    }
+                }
+
+                return held;
+            }
+
+            var (holders, _) = await Poll.UntilAsync(Holders, h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500),
+                context.CancellationToken).ConfigureAwait(false);
+            return holders;
+        }
+
+        /// <summary>Each node's interface for the virtual IP; a node where none carries its address stops the install before any change.</summary>
+        private Dictionary<string, string> ReadInterfaces(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
+        {
+            var found = Runner.Run(inventory, nodes, ThrottleLimit, "Finding each node's network interface", async context =>
+                    (context.Node.Name, Interface: await KeepalivedSteps.ReadInterfaceAsync(context.Host, context.CancellationToken).ConfigureAwait(false)),
+                    writeResults: false)
+                .ToDictionary(f => f.Name, f => f.Interface, StringComparer.OrdinalIgnoreCase);
+            var missing = nodes.Where(n => found.TryGetValue(n.Name, out var name) && name is null).Select(n => $"{n.Name} ({n.Address})").ToList();
+            if (missing.Count > 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                        $"No network interface carries the node's own address on {string.Join(", ", missing)}, so keepalived has nowhere to put " +
+                        $"the virtual IP {inventory.VirtualIP}; the inventory's address must be one the node has."),
+                    "HaPg.Keepalived.NoInterface", ErrorCategory.ObjectNotFound, string.Join(", ", missing)));
+            }
+
+            return found.Where(f => f.Value is not null).ToDictionary(f => f.Key, f => f.Value!, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The nodes share one VRRP password: a re-run keeps the deployed one.</summary>
+        private void AdoptDeployedVrrpPassword(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
+        {
+            var config = ReadDeployedFile(inventory, nodes, KeepalivedConfig.FilePath);
+            var deployed = config is null ? null : KeepalivedConfig.ReadPassword(config);
+            if (deployed is not null)
+            {
+                inventory.Secrets.VrrpPassword = deployed.ToSecureString();
+            }
         }
 
         /// <summary>The cluster is the source of truth for its secrets: a re-run keeps the deployed stats password.</summary>

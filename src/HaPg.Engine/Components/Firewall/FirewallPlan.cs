@@ -21,6 +21,7 @@ namespace HaPg.Components.Firewall
         public const string HaproxyPrimary = "haproxy-primary";
         public const string HaproxyReplicas = "haproxy-replicas";
         public const string HaproxyStats = "haproxy-stats";
+        public const string Vrrp = "vrrp";
 
         /// <summary>The rules of every node, node by node in inventory order.</summary>
         public static IReadOnlyList<FirewallRule> ForCluster(HaPgInventory inventory) =>
@@ -57,9 +58,15 @@ namespace HaPg.Components.Firewall
                 rules.Add(new FirewallRule(node.Name, HaproxyPrimary, ports.HaproxyPrimary, clients));
                 rules.Add(new FirewallRule(node.Name, HaproxyReplicas, ports.HaproxyReplica, clients));
                 rules.Add(new FirewallRule(node.Name, HaproxyStats, ports.HaproxyStats, clients));
+                var peers = inventory.NodesWithRole(HaPgRole.Haproxy).Where(n => n.Name != node.Name).Select(NetAddress.HostCidr).Distinct().ToList();
+                if (inventory.VirtualIP is not null && peers.Count > 0)
+                {
+                    // keepalived's unicast adverts (IP protocol 112) from the other HAProxy nodes only: a stranger's advert could take the address.
+                    rules.Add(new FirewallRule(node.Name, Vrrp, FirewallRule.NoPort, peers, FirewallRule.VrrpProtocol));
+                }
             }
 
-            var clash = rules.GroupBy(r => r.Port).FirstOrDefault(g => g.Count() > 1);
+            var clash = rules.Where(r => r.Port != FirewallRule.NoPort).GroupBy(r => r.Port).FirstOrDefault(g => g.Count() > 1);
             if (clash is not null)
             {
                 throw new HaPgValidationException("HaPg.Firewall.PortConflict",

@@ -5,6 +5,13 @@ namespace HaPg.Components.Firewall
     /// <summary>One inbound allowance on a node: who (Sources) may reach which service port.</summary>
     public sealed class FirewallRule
     {
+        /// <summary>The port of a rule for a protocol without ports (VRRP).</summary>
+        public const int NoPort = 0;
+
+        /// <summary>VRRP, IP protocol 112 (keepalived).</summary>
+        public const string VrrpProtocol = "vrrp";
+        public const int VrrpProtocolNumber = 112;
+
         public FirewallRule(string node, string service, int port, IReadOnlyList<string> sources, string protocol = "tcp")
         {
             Node = node;
@@ -24,6 +31,7 @@ namespace HaPg.Components.Firewall
 
         public bool FromAnywhere => Sources.Count == 1 && Sources[0] == FirewallPlan.Anywhere;
 
-        public override string ToString() => $"{Node} {Service} {Port}/{Protocol} from {string.Join(", ", Sources)}";
+        public override string ToString() =>
+            $"{Node} {Service} {(Port == NoPort ? Protocol : $"{Port}/{Protocol}")} from {string.Join(", ", Sources)}";
     }
 }

@@ -21,9 +21,10 @@ namespace HaPg.Components.Firewall
 
         public static IReadOnlyList<string> Commands(IReadOnlyList<FirewallRule> rules) =>
             rules.OrderBy(r => r.Service == FirewallPlan.Ssh ? 0 : 1)
-                .SelectMany(r => r.Sources.Select(source => string.Format(CultureInfo.InvariantCulture,
-                    "ufw allow proto {0} from {1} to any port {2} comment {3}",
-                    r.Protocol, source, r.Port, ShellQuote.Quote("hapg " + r.Service))))
+                .SelectMany(r => r.Sources.Select(source => r.Port == FirewallRule.NoPort
+                    ? string.Format(CultureInfo.InvariantCulture, "ufw allow proto {0} from {1} comment {2}", r.Protocol, source, ShellQuote.Quote("hapg " + r.Service))
+                    : string.Format(CultureInfo.InvariantCulture, "ufw allow proto {0} from {1} to any port {2} comment {3}",
+                        r.Protocol, source, r.Port, ShellQuote.Quote("hapg " + r.Service))))
                 .ToList();
     }
 }

@@ -9,7 +9,8 @@ namespace HaPg.Components.Haproxy
 {
     /// <summary>
     /// /etc/haproxy/haproxy.cfg: :5000 to the Patroni leader (HEAD /primary), :5001 to the replicas (HEAD /replica),
-    /// :7000 stats behind basic auth. Plain TCP proxying, so PostgreSQL sees the HAProxy node as the client.
+    /// :7000 stats behind basic auth, each on the node's own address, and 5000/5001 also on the inventory's virtual IP when it
+    /// has one. Plain TCP proxying, so PostgreSQL sees the HAProxy node as the client.
     /// "option httpchk HEAD /uri" is used (not "http-check send") so Ubuntu 20.04's HAProxy 2.0 reads it too.
     /// </summary>
     public static class HaproxyConfig
@@ -89,6 +90,12 @@ namespace HaPg.Components.Haproxy
             {
                 sb.Append('\n').Append("listen ").Append(name).Append('\n');
                 sb.Append("\tbind ").Append(Bind(bind, port)).Append('\n');
+                if (inventory.VirtualIP is not null && settings.BindAddress is null)
+                {
+                    // keepalived holds the address on one node at a time: "transparent" binds it on the others too, so a takeover needs no reload.
+                    sb.Append("\tbind ").Append(Bind(Keepalived.KeepalivedConfig.Address(inventory).ToString(), port)).Append(" transparent\n");
+                }
+
                 if (name == ReplicasProxy)
                 {
                     sb.Append("\tbalance roundrobin\n");

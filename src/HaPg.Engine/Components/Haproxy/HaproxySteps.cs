@@ -12,11 +12,12 @@ namespace HaPg.Components.Haproxy
 {
     /// <summary>
     /// An HAProxy node's plan: haproxy (and socat, to read its admin socket), haproxy.cfg validated with haproxy -c
-    /// before it is moved into place, and the service reloaded only when the config changed.
+    /// before it is moved into place, and the service reloaded only when the config changed; then, with a virtual IP,
+    /// keepalived's steps.
     /// </summary>
     public static class HaproxySteps
     {
-        public static NodePlan For(HaPgInventory inventory, HaPgNode node, HaproxySettings settings)
+        public static NodePlan For(HaPgInventory inventory, HaPgNode node, HaproxySettings settings, IEnumerable<NodeStep>? keepalived = null)
         {
             var config = new FileStep(HaproxyConfig.Render(inventory, node, settings));
             return new NodePlan(node, new NodeStep[]
@@ -24,7 +25,7 @@ namespace HaPg.Components.Haproxy
                 new PackageStep("haproxy", "socat"),
                 config,
                 new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true),
-            });
+            }.Concat(keepalived ?? Enumerable.Empty<NodeStep>()));
         }
 
         /// <summary>Every server's state from the admin socket ("show stat").</summary>
