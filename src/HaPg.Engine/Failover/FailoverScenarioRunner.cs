@@ -70,7 +70,8 @@ namespace HaPg.Failover
         {
             var started = clock.Now;
             context.SetStatus("checking the cluster is healthy");
-            var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            var synchronous = await IsSynchronousAsync().ConfigureAwait(false);
+            var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90), synchronous).ConfigureAwait(false);
             var leader = before.Single(m => m.IsLeader);
             var divergedBefore = await FindDivergedReplicasAsync(before).ConfigureAwait(false);
             if (divergedBefore.Count > 0)
@@ -91,7 +92,6 @@ namespace HaPg.Failover
                 Role = target.Roles.ToString(),
                 Inventory = inventory,
             };
-            var synchronous = await IsSynchronousAsync(vantage).ConfigureAwait(false);
             var knownIssue = scenario == HaPgFailoverScenario.NodeFreeze || scenario == HaPgFailoverScenario.Isolate
                 ? await WarnOfKnownIssuesAsync(vantage, target).ConfigureAwait(false)
                 : null;
@@ -432,12 +432,17 @@ namespace HaPg.Failover
         private async Task<bool> IsStreamingAsync(HaPgNode node) =>
             await LocalPsql.WalReceiverStatusAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false) == "streaming";
 
-        private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout)
+        /// <summary>
+        /// One leader, every member streaming, and in synchronous mode a synchronous standby chosen: right after a switchover
+        /// Patroni names the new leader's standby a loop later, and a switchover to another replica meanwhile is refused (412).
+        /// </summary>
+        private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout, bool synchronous)
         {
             var expected = inventory.NodesWithRole(HaPgRole.Postgres).Count();
             bool Healthy(IReadOnlyList<PatroniMember> m) =>
                 m.Count(x => x.IsLeader && x.State == "running") == 1 && m.Count == expected
-                && m.All(x => x.IsLeader || (x.LagBytes is not null && (x.State == "running" || x.State == "streaming")));
+                && m.All(x => x.IsLeader || (x.LagBytes is not null && (x.State == "running" || x.State == "streaming")))
+                && (!synchronous || m.Any(x => x.Role == PatroniSwitchover.SyncStandbyRole));
 
             var (members, healthy) = await Poll.UntilAsync(ReadClusterFromAnyMemberAsync, Healthy, timeout, TimeSpan.FromSeconds(1), Cancel)
                 .ConfigureAwait(false);
@@ -486,11 +491,23 @@ namespace HaPg.Failover
             return Array.Empty<PatroniMember>();
         }
 
-        private async Task<bool> IsSynchronousAsync(HaPgNode vantage)
+        /// <summary>Patroni's dynamic synchronous_mode, from the first database node that answers GET /config.</summary>
+        private async Task<bool> IsSynchronousAsync()
         {
-            var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, vantage, "/config", Cancel)
-                .ConfigureAwait(false);
-            return status == 200 && DataTree.ParseMap(body).Bool("synchronous_mode") == true;
+            foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
+            {
+                try
+                {
+                    var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, node, "/config", Cancel)
+                        .ConfigureAwait(false);
+                    if (status == 200) return DataTree.ParseMap(body).Bool("synchronous_mode") == true;
+                }
+                catch (HaPgRemoteException)
+                {
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Drops the test table through HAProxy.</summary>

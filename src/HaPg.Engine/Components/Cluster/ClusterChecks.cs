@@ -19,6 +19,16 @@ namespace HaPg.Components.Cluster
         public const string PgHbaClosed = "PgHbaNotOpenToWorld";
         public const string SafeFileModes = "SafeFileModes";
 
+        /// <summary>
+        /// Replicas that fail only on lag: streaming, lag known but above the bound. Patroni's lag compares the leader's position
+        /// with the replica's as each last reported it, up to a loop apart, so right after a WAL segment switch (a replica's
+        /// base backup ends with one) it can read a whole segment (16 MB) for a replica that is in fact caught up.
+        /// </summary>
+        public static IReadOnlyList<string> LaggingOnly(ClusterSnapshot snapshot, long maxLagBytes) =>
+            snapshot.Members.Where(m => !m.IsLeader && m.LagBytes is long lag && lag > maxLagBytes
+                                        && snapshot.Nodes.TryGetValue(m.Name, out var facts) && facts.WalReceiver == "streaming")
+                .Select(m => m.Name).OrderBy(n => n, System.StringComparer.Ordinal).ToList();
+
         public static IReadOnlyList<ClusterCheck> Evaluate(HaPgInventory inventory, ClusterSnapshot snapshot, long maxLagBytes)
         {
             var checks = new List<ClusterCheck>();

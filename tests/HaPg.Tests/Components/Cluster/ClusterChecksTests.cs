@@ -334,5 +334,21 @@ namespace HaPg.Tests.Components.Cluster
             Assert.Equal("node could not be read", Single(checks, ClusterChecks.DistroPostgresDisabled, "pg2").Detail);
             Assert.DoesNotContain(checks, c => c.Node == "pg2" && (c.Name == ClusterChecks.PgHbaClosed || c.Name == ClusterChecks.SafeFileModes));
         }
+
+        [Fact]
+        public void OnlyAStreamingReplicaOverTheBoundIsLaggingOnly()
+        {
+            var snapshot = new ClusterSnapshot { AskedMember = "pg1" };
+            snapshot.Members.Add(new PatroniMember { Name = "pg1", Role = "leader", State = "running" });
+            snapshot.Members.Add(new PatroniMember { Name = "pg2", Role = "replica", State = "streaming", LagBytes = 16777216 });
+            snapshot.Members.Add(new PatroniMember { Name = "pg3", Role = "replica", State = "streaming", LagBytes = 16777216 });
+            snapshot.Members.Add(new PatroniMember { Name = "pg4", Role = "replica", State = "streaming", LagBytes = 100 });
+            snapshot.Nodes["pg2"] = new NodeFacts { WalReceiver = "streaming" };
+            snapshot.Nodes["pg3"] = new NodeFacts { WalReceiver = "stopping" };
+            snapshot.Nodes["pg4"] = new NodeFacts { WalReceiver = "streaming" };
+
+            Assert.Equal(new[] { "pg2" }, ClusterChecks.LaggingOnly(snapshot, 1048576));
+            Assert.Empty(ClusterChecks.LaggingOnly(snapshot, 16777216));
+        }
     }
 }
