@@ -516,10 +516,13 @@ namespace HaPg.Failover
 
         private PostgresTarget Writer() => Writer(inventory);
 
+        /// <summary>Where clients write: the virtual IP when the inventory has one, else the first HAProxy node.</summary>
         private static PostgresTarget Writer(HaPgInventory inventory)
         {
-            var proxy = inventory.NodesWithRole(HaPgRole.Haproxy).First();
-            return new PostgresTarget(proxy.Address, inventory.Ports.HaproxyPrimary, "postgres", "postgres", inventory.Secrets.SuperuserPassword!);
+            var host = inventory.VirtualIP is not null
+                ? Components.Keepalived.KeepalivedConfig.Address(inventory).ToString()
+                : inventory.NodesWithRole(HaPgRole.Haproxy).First().Address;
+            return new PostgresTarget(host, inventory.Ports.HaproxyPrimary, "postgres", "postgres", inventory.Secrets.SuperuserPassword!);
         }
     }
 }

@@ -18,6 +18,8 @@ namespace HaPg.Components.Cluster
         public const string DistroPostgresDisabled = "DistroPostgresDisabled";
         public const string PgHbaClosed = "PgHbaNotOpenToWorld";
         public const string SafeFileModes = "SafeFileModes";
+        public const string VipHeldOnce = "VipHeldOnce";
+        public const string VipServesWrites = "VipServesWrites";
 
         /// <summary>
         /// Replicas that fail only on lag: streaming, lag known but above the bound. Patroni's lag compares the leader's position
@@ -89,6 +91,22 @@ namespace HaPg.Components.Cluster
                 var wrong = facts.FileModes.Where(f => !(f.Contains(" 600 postgres:postgres") || f.Contains(" 700 postgres:postgres"))).ToList();
                 checks.Add(new ClusterCheck(SafeFileModes, node.Name, facts.FileModes.Count > 0 && wrong.Count == 0,
                     string.Join("; ", facts.FileModes)));
+            }
+
+            if (inventory.VirtualIP is not null)
+            {
+                var proxies = string.Join(",", inventory.NodesWithRole(HaPgRole.Haproxy).Select(n => n.Name));
+                var holders = snapshot.VirtualIPHolders;
+                checks.Add(new ClusterCheck(VipHeldOnce, holders.Count == 1 ? holders[0] : proxies, holders.Count == 1,
+                    $"{inventory.VirtualIP} held by {(holders.Count == 0 ? "no node" : string.Join(" and ", holders))}" +
+                    (holders.Count > 1 ? ": two nodes answer for one address (VRRP split brain)" : string.Empty)));
+                var server = snapshot.VirtualIPWriteServer is string address
+                    ? inventory.Nodes.FirstOrDefault(n => NetworkSyntax.TryParseIp(n.Address, out var ip) && ip.ToString() == address)?.Name ?? address
+                    : null;
+                checks.Add(new ClusterCheck(VipServesWrites, server ?? proxies, server is not null && server == leader,
+                    server is null
+                        ? $"no transaction through {inventory.VirtualIP.Split('/')[0]}:{inventory.Ports.HaproxyPrimary}: {snapshot.VirtualIPWriteError}"
+                        : $"a transaction through {inventory.VirtualIP.Split('/')[0]}:{inventory.Ports.HaproxyPrimary} ran on {server}; leader: {leader ?? "none"}"));
             }
 
             return checks;

@@ -43,9 +43,11 @@ namespace HaPg.Components.Cluster
                 if (node.HasRole(HaPgRole.Haproxy))
                 {
                     var servers = await HaproxySteps.ReadServersAsync(host, ct).ConfigureAwait(false);
+                    var holds = inventory.VirtualIP is not null && await Keepalived.KeepalivedSteps.HoldsAsync(host, inventory, ct).ConfigureAwait(false);
                     lock (gate)
                     {
                         snapshot.Haproxy[node.Name] = servers.ToList();
+                        if (holds) snapshot.VirtualIPHolders.Add(node.Name);
                     }
                 }
 
@@ -61,6 +63,13 @@ namespace HaPg.Components.Cluster
                 return node;
             }, writeResults: false);
             snapshot.Etcd.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
+            snapshot.VirtualIPHolders.Sort(string.CompareOrdinal);
+            if (inventory.VirtualIP is not null)
+            {
+                (snapshot.VirtualIPWriteServer, snapshot.VirtualIPWriteError) =
+                    Keepalived.VirtualIPProbe.WriteThroughAsync(inventory, System.Threading.CancellationToken.None).GetAwaiter().GetResult();
+            }
+
             return snapshot;
         }
 

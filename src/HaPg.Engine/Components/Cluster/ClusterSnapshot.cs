@@ -20,6 +20,13 @@ namespace HaPg.Components.Cluster
 
         public List<EtcdMemberStatus> Etcd { get; } = new List<EtcdMemberStatus>();
 
+        /// <summary>With a virtual IP: the HAProxy nodes that hold it, sorted.</summary>
+        public List<string> VirtualIPHolders { get; } = new List<string>();
+
+        /// <summary>With a virtual IP: the address of the server a transaction through VIP:5000 ran on, or why it could not run.</summary>
+        public string? VirtualIPWriteServer { get; set; }
+        public string? VirtualIPWriteError { get; set; }
+
         /// <summary>Database-node facts by node name.</summary>
         public Dictionary<string, NodeFacts> Nodes { get; } = new Dictionary<string, NodeFacts>();
     }

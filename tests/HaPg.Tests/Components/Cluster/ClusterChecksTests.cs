@@ -350,5 +350,45 @@ namespace HaPg.Tests.Components.Cluster
             Assert.Equal(new[] { "pg2" }, ClusterChecks.LaggingOnly(snapshot, 1048576));
             Assert.Empty(ClusterChecks.LaggingOnly(snapshot, 16777216));
         }
+
+        private static HaPgInventory WithVip()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
+            inventory.Nodes.Add(new HaPgNode { Name = "lb2", Address = "10.0.0.21", Roles = HaPgRole.Haproxy });
+            inventory.VirtualIP = "10.0.0.50/24";
+            return inventory;
+        }
+
+        [Fact]
+        public void VipChecksPassWhenOneNodeHoldsItAndAWriteThroughItRunsOnTheLeader()
+        {
+            var snapshot = Healthy();
+            snapshot.VirtualIPHolders.Add("lb2");
+            snapshot.VirtualIPWriteServer = "10.0.0.11";
+
+            var checks = ClusterChecks.Evaluate(WithVip(), snapshot, Bound).Where(c => c.Name.StartsWith("Vip", System.StringComparison.Ordinal)).ToList();
+
+            Assert.Equal(new[] { "PASS VipHeldOnce [lb2] 10.0.0.50/24 held by lb2", "PASS VipServesWrites [pg1] a transaction through 10.0.0.50:5000 ran on pg1; leader: pg1" },
+                checks.Select(c => c.ToString()));
+            Assert.DoesNotContain(ClusterChecks.Evaluate(Inventory, Healthy(), Bound), c => c.Name.StartsWith("Vip", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void VipOnTwoNodesOrOnNoneFailsNamingThem()
+        {
+            var twice = Healthy();
+            twice.VirtualIPHolders.AddRange(new[] { "lb1", "lb2" });
+            var none = Healthy();
+            none.VirtualIPWriteError = "Connection refused";
+
+            var held = ClusterChecks.Evaluate(WithVip(), twice, Bound).Single(c => c.Name == ClusterChecks.VipHeldOnce);
+            Assert.False(held.Passed);
+            Assert.Equal("lb1,lb2", held.Node);
+            Assert.Contains("held by lb1 and lb2: two nodes answer for one address (VRRP split brain)", held.Detail);
+            var writes = ClusterChecks.Evaluate(WithVip(), none, Bound).Single(c => c.Name == ClusterChecks.VipServesWrites);
+            Assert.False(writes.Passed);
+            Assert.Contains("Connection refused", writes.Detail);
+            Assert.False(ClusterChecks.Evaluate(WithVip(), none, Bound).Single(c => c.Name == ClusterChecks.VipHeldOnce).Passed);
+        }
     }
 }
