@@ -21,16 +21,19 @@
     dotnet pwsh ./bench/fault-matrix.bench.ps1 -Repeat 10
 .EXAMPLE
     dotnet pwsh ./bench/fault-matrix.bench.ps1 -Repeat 1 -Scenario Crash, Isolate -Mode Strict
+.EXAMPLE
+    dotnet pwsh ./bench/fault-matrix.bench.ps1 -Topology HighAvailability -Repeat 5 -Scenario HaproxyStop, HaproxyNodeLoss -Mode Strict
 #>
 [CmdletBinding(DefaultParameterSetName = 'Run')]
 param(
     [ValidateRange(1, 100)] [int] $Repeat = 10,
-    [ValidateSet('Switchover', 'StopPatroni', 'Crash', 'Isolate', 'ReplicaCrash', 'EtcdMemberLoss', 'NodeHardStop', 'NodeFreeze')]
+    [ValidateSet('Switchover', 'StopPatroni', 'Crash', 'Isolate', 'ReplicaCrash', 'EtcdMemberLoss', 'NodeHardStop', 'NodeFreeze', 'HaproxyStop', 'HaproxyNodeLoss')]
     [string[]] $Scenario = @('Switchover', 'StopPatroni', 'Crash', 'Isolate', 'ReplicaCrash', 'EtcdMemberLoss', 'NodeHardStop', 'NodeFreeze'),
     [ValidateSet('Async', 'Strict')] [string[]] $Mode = @('Async', 'Strict'),
     [ValidateSet('trixie', 'bookworm')] [string] $Suite = 'trixie',
     # DedicatedEtcd: PostgreSQL on node-1..3, etcd on node-4..6, HAProxy on node-4. SharedEtcd: etcd on the PostgreSQL nodes.
-    [ValidateSet('DedicatedEtcd', 'SharedEtcd')] [string] $Topology = 'DedicatedEtcd',
+    # HighAvailability (5 nodes): New-HaPgInventory -Layout HighAvailability, HAProxy and keepalived on node-4 and node-5 behind .50.
+    [ValidateSet('DedicatedEtcd', 'SharedEtcd', 'HighAvailability')] [string] $Topology = 'DedicatedEtcd',
     [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Lab = 'matrix',
     [switch] $KeepLab,
     # Only print the table again from an earlier run's raw JSON.
@@ -72,18 +75,25 @@ if ($FromJson) {
 else {
     $log = Join-Path $benchRoot 'out/bench/fault-matrix.log'
     New-Item -ItemType Directory -Force (Split-Path $log) | Out-Null
-    $nodes = New-HaPgLab -Name $Lab -NodeCount ($(if ($Topology -eq 'DedicatedEtcd') { 6 } else { 4 })) -Suite $Suite
+    $nodes = New-HaPgLab -Name $Lab -NodeCount ($(switch ($Topology) { 'DedicatedEtcd' { 6 } 'HighAvailability' { 5 } default { 4 } })) -Suite $Suite
     $rows = [System.Collections.Generic.List[object]]::new()
     $results = [System.Collections.Generic.List[object]]::new()
     try {
         $subnet = ($nodes[0].Address -replace '\.\d+$', '.0') + '/24'
-        $inventory = $nodes | Select-Object Name, Address, Port, User, KeyPath, HostKeySha256,
-            @{ n = 'Role'; e = { Get-BenchRole $_.Name } } |
-            New-HaPgInventory -ClusterName $Lab -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
+        $inventory = if ($Topology -eq 'HighAvailability') {
+            $nodes | Select-Object Name, Address, Port, User, KeyPath, HostKeySha256 |
+                New-HaPgInventory -ClusterName $Lab -Layout HighAvailability -VirtualIP (($nodes[0].Address -replace '\.\d+$', '.50') + '/24') `
+                    -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
+        }
+        else {
+            $nodes | Select-Object Name, Address, Port, User, KeyPath, HostKeySha256, @{ n = 'Role'; e = { Get-BenchRole $_.Name } } |
+                New-HaPgInventory -ClusterName $Lab -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
+        }
         $inventory | Set-HaPgFirewall | Install-HaPgEtcd | Install-HaPgPatroni -WarningAction SilentlyContinue |
             Set-HaPgPatroniConfig -AllowKnownDataLoss:($Suite -eq 'bookworm') -WarningAction SilentlyContinue | Install-HaPgHaproxy | Out-Null
         $faults = @{
             NodeHardStop = @{ InjectFault = { param($Node) Stop-HaPgLabNode -Lab $Lab -Name $Node -Kill }.GetNewClosure(); HealFault = { param($Node) Start-HaPgLabNode -Lab $Lab -Name $Node | Out-Null }.GetNewClosure() }
+            HaproxyNodeLoss = @{ InjectFault = { param($Node) Stop-HaPgLabNode -Lab $Lab -Name $Node -Kill }.GetNewClosure(); HealFault = { param($Node) Start-HaPgLabNode -Lab $Lab -Name $Node | Out-Null }.GetNewClosure() }
             NodeFreeze   = @{ InjectFault = { param($Node) Suspend-HaPgLabNode -Lab $Lab -Name $Node }.GetNewClosure(); HealFault = { param($Node) Resume-HaPgLabNode -Lab $Lab -Name $Node }.GetNewClosure() }
         }
         Add-Content $log "$(Get-Date -Format 'HH:mm:ss') lab $Lab ($Suite, $Topology) built in $([int]$clock.Elapsed.TotalSeconds) s"

@@ -41,6 +41,8 @@ namespace HaPg.Failover
         private readonly HashSet<string> writableWithoutLock = new HashSet<string>();
         private string? patroniLeader;
         private string? haproxyPrimary;
+        private string? virtualIPHolder;
+        private int virtualIPOnTwoNodes;
 
         public ClusterProber(HaPgInventory inventory, FailoverClock clock, FailoverEventLog events, Func<HaPgNode, Task<IRemoteHost>> hostFor,
             SecureString superuserPassword, string initialLeader)
@@ -62,6 +64,16 @@ namespace HaPg.Failover
 
         /// <summary>The server UP on HAProxy's primary listener in the latest round.</summary>
         public string? HaproxyPrimary => Volatile.Read(ref haproxyPrimary);
+
+        /// <summary>With a virtual IP: the HAProxy node seen alone holding it most recently. Set it to the holder before the fault.</summary>
+        public string? VirtualIPHolder
+        {
+            get => Volatile.Read(ref virtualIPHolder);
+            set => Volatile.Write(ref virtualIPHolder, value);
+        }
+
+        /// <summary>Whether any round saw two HAProxy nodes holding the virtual IP.</summary>
+        public bool VirtualIPOnTwoNodes => Volatile.Read(ref virtualIPOnTwoNodes) != 0;
 
         public IReadOnlyList<ProbeSample> Samples
         {
@@ -85,7 +97,8 @@ namespace HaPg.Failover
                     var sql = ProbeSqlAsync(stop);
                     var locks = ProbeLocksAsync(stop);
                     var routed = ProbeHaproxyAsync(stop);
-                    await Task.WhenAll(sql, locks, routed).ConfigureAwait(false);
+                    var vip = ProbeVirtualIPAsync(stop);
+                    await Task.WhenAll(sql, locks, routed, vip).ConfigureAwait(false);
                     Record(await sql.ConfigureAwait(false), await locks.ConfigureAwait(false), await routed.ConfigureAwait(false));
                     await round.ConfigureAwait(false);
                 }
@@ -201,12 +214,22 @@ namespace HaPg.Failover
         /// <summary>The servers UP on HAProxy's primary listener this round; null when HAProxy did not answer.</summary>
         private async Task<IReadOnlyCollection<string>?> ProbeHaproxyAsync(CancellationToken stop)
         {
-            var proxy = inventory.NodesWithRole(HaPgRole.Haproxy).FirstOrDefault();
+            // The HAProxy clients reach: the virtual IP's holder when there is one.
+            var proxy = (VirtualIPHolder is string holder ? inventory.FindNode(holder) : null) ?? inventory.NodesWithRole(HaPgRole.Haproxy).FirstOrDefault();
             if (proxy is null)
             {
                 return null;
             }
 
+            // A lost node's reconnect can take seconds: the round does not wait for it.
+            var answer = ReadRoutedAsync(proxy, stop);
+            return await Task.WhenAny(answer, Task.Delay(TimeSpan.FromMilliseconds(950), stop)).ConfigureAwait(false) == answer
+                ? await answer.ConfigureAwait(false)
+                : null;
+        }
+
+        private async Task<IReadOnlyCollection<string>?> ReadRoutedAsync(HaPgNode proxy, CancellationToken stop)
+        {
             try
             {
                 var host = await hostFor(proxy).ConfigureAwait(false);
@@ -220,9 +243,56 @@ namespace HaPg.Failover
 
                 return up;
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
+            catch (Exception)
             {
                 return null;
+            }
+        }
+
+        /// <summary>
+        /// Asks every HAProxy node whether it holds the virtual IP: a VirtualIPMoved event when another node alone holds it, a
+        /// SplitBrain event (and <see cref="VirtualIPOnTwoNodes"/>) when two do. A node that does not answer holds nothing it can serve.
+        /// </summary>
+        private async Task ProbeVirtualIPAsync(CancellationToken stop)
+        {
+            if (inventory.VirtualIP is null)
+            {
+                return;
+            }
+
+            async Task<string?> Holder(HaPgNode node, CancellationToken timeout)
+            {
+                try
+                {
+                    return await Components.Keepalived.KeepalivedSteps.HoldsAsync(await hostFor(node).ConfigureAwait(false), inventory, timeout)
+                        .ConfigureAwait(false) ? node.Name : null;
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+            }
+
+            var answers = await Task.WhenAll(inventory.NodesWithRole(HaPgRole.Haproxy).Select(async node =>
+            {
+                // A lost node's reconnect can take seconds: the round does not wait for it.
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                timeout.CancelAfter(TimeSpan.FromMilliseconds(900));
+                var answer = Holder(node, timeout.Token);
+                return await Task.WhenAny(answer, Task.Delay(900, stop)).ConfigureAwait(false) == answer ? await answer.ConfigureAwait(false) : null;
+            })).ConfigureAwait(false);
+            var holders = answers.Where(a => a is not null).Select(a => a!).ToList();
+            if (holders.Count > 1)
+            {
+                if (Interlocked.Exchange(ref virtualIPOnTwoNodes, 1) == 0)
+                {
+                    events.Add(FailoverEventKind.SplitBrain, string.Join(",", holders), $"the virtual IP {inventory.VirtualIP} is on {string.Join(" and ", holders)} at once");
+                }
+            }
+            else if (holders.Count == 1 && holders[0] != VirtualIPHolder)
+            {
+                events.Add(FailoverEventKind.VirtualIPMoved, holders[0], $"keepalived: {holders[0]} holds the virtual IP {inventory.VirtualIP}");
+                VirtualIPHolder = holders[0];
             }
         }
 

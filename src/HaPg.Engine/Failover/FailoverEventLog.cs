@@ -14,6 +14,7 @@ namespace HaPg.Failover
         WritesRecovered,
         MemberRejoined,
         SplitBrain,
+        VirtualIPMoved,
         Note,
     }
 

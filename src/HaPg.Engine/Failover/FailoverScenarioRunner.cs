@@ -64,7 +64,14 @@ namespace HaPg.Failover
         private CancellationToken Cancel => context.CancellationToken;
 
         public static bool ChangesLeader(HaPgFailoverScenario scenario) =>
-            scenario != HaPgFailoverScenario.ReplicaCrash && scenario != HaPgFailoverScenario.EtcdMemberLoss;
+            scenario != HaPgFailoverScenario.ReplicaCrash && scenario != HaPgFailoverScenario.EtcdMemberLoss && !MovesVirtualIP(scenario);
+
+        /// <summary>The faults on the virtual IP's holder: the address must move, the leader stays.</summary>
+        public static bool MovesVirtualIP(HaPgFailoverScenario scenario) =>
+            scenario == HaPgFailoverScenario.HaproxyStop || scenario == HaPgFailoverScenario.HaproxyNodeLoss;
+
+        private static bool IsWholeNodeFault(HaPgFailoverScenario scenario) =>
+            scenario == HaPgFailoverScenario.NodeHardStop || scenario == HaPgFailoverScenario.NodeFreeze || scenario == HaPgFailoverScenario.HaproxyNodeLoss;
 
         public async Task<HaPgFailoverResult> RunAsync(HaPgFailoverScenario scenario, string runId)
         {
@@ -82,7 +89,8 @@ namespace HaPg.Failover
                     $". Run Repair-HaPgReplica -Node {string.Join(",", divergedBefore.Keys)}.");
             }
 
-            var target = TargetOf(scenario, before, leader);
+            var holder = inventory.VirtualIP is null ? null : await FindVirtualIPHolderAsync().ConfigureAwait(false);
+            var target = TargetOf(scenario, before, leader, holder);
             var vantage = inventory.NodesWithRole(HaPgRole.Postgres).First(n => n.Name != target.Name);
             var result = new HaPgFailoverResult
             {
@@ -98,7 +106,12 @@ namespace HaPg.Failover
 
             var workload = new WriteWorkload(Writer(), runId, clock, events) { Rate = options.WriteRate };
             await workload.CreateTableAsync(Cancel).ConfigureAwait(false);
-            var prober = new ClusterProber(inventory, clock, events, context.HostForAsync, inventory.Secrets.SuperuserPassword!, leader.Name) { RestVantage = vantage };
+            var prober = new ClusterProber(inventory, clock, events, context.HostForAsync, inventory.Secrets.SuperuserPassword!, leader.Name)
+            {
+                RestVantage = vantage,
+                VirtualIPHolder = holder,
+            };
+            result.VirtualIPHolderBefore = holder;
             using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
             using var stopProber = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
             var writing = workload.RunAsync(stopWriter.Token);
@@ -129,6 +142,10 @@ namespace HaPg.Failover
                 if (ChangesLeader(scenario))
                 {
                     await WaitRecoveredAsync(prober, workload, leader.Name).ConfigureAwait(false);
+                }
+                else if (MovesVirtualIP(scenario))
+                {
+                    await WaitVirtualIPMovedAsync(prober, workload, target.Name).ConfigureAwait(false);
                 }
                 else
                 {
@@ -179,6 +196,9 @@ namespace HaPg.Failover
             result.DivergedReplicas = diverged.Keys.ToArray();
             result.TimeToNewLeader = events.First(FailoverEventKind.LeaderChanged, faultAt)?.Time - faultAt;
             result.TimeToHaproxySwitch = events.First(FailoverEventKind.HaproxySwitched, faultAt)?.Time - faultAt;
+            result.TimeToVirtualIPMove = events.First(FailoverEventKind.VirtualIPMoved, faultAt)?.Time - faultAt;
+            result.VirtualIPHolderAfter = inventory.VirtualIP is null ? null : prober.VirtualIPHolder;
+            result.VirtualIPOnTwoNodes = prober.VirtualIPOnTwoNodes;
             result.Events = events.Snapshot().ToList();
             result.Messages.AddRange(result.Events.Where(e => e.Kind == FailoverEventKind.Note).Select(e => e.Message).Distinct());
             Judge(result, scenario, synchronous, workload, knownIssue, target.Roles.HasFlag(HaPgRole.Etcd));
@@ -200,7 +220,13 @@ namespace HaPg.Failover
 
             if (ChangesLeader(scenario) && result.NewLeader == result.OldLeader) reasons.Add("the leader did not change");
             if (!ChangesLeader(scenario) && result.NewLeader != result.OldLeader) reasons.Add($"the leader changed to {result.NewLeader}");
-            if (!ChangesLeader(scenario) && workload.Attempts.Any(a => a.Outcome != WriteOutcome.Acknowledged))
+            if (MovesVirtualIP(scenario) && (result.TimeToVirtualIPMove is null || result.VirtualIPHolderAfter == result.VirtualIPHolderBefore))
+            {
+                reasons.Add($"the virtual IP did not move off {result.VirtualIPHolderBefore}");
+            }
+
+            if (result.VirtualIPOnTwoNodes) reasons.Add("the virtual IP was on two HAProxy nodes at once");
+            if (!ChangesLeader(scenario) && !MovesVirtualIP(scenario) && workload.Attempts.Any(a => a.Outcome != WriteOutcome.Acknowledged))
             {
                 reasons.Add($"{workload.Attempts.Count(a => a.Outcome != WriteOutcome.Acknowledged)} write(s) failed where none should");
             }
@@ -225,7 +251,7 @@ namespace HaPg.Failover
             result.Messages.InsertRange(0, reasons);
         }
 
-        private HaPgNode TargetOf(HaPgFailoverScenario scenario, IReadOnlyList<PatroniMember> members, PatroniMember leader)
+        private HaPgNode TargetOf(HaPgFailoverScenario scenario, IReadOnlyList<PatroniMember> members, PatroniMember leader, string? virtualIPHolder)
         {
             HaPgNode Node(string name) => inventory.FindNode(name)
                 ?? throw new HaPgRemoteException("HaPg.Failover.UnknownMember", System.Management.Automation.ErrorCategory.ObjectNotFound, context.Node,
@@ -234,6 +260,18 @@ namespace HaPg.Failover
             {
                 case HaPgFailoverScenario.ReplicaCrash:
                     return Node(PatroniSwitchover.BestCandidate(members)!.Name);
+                case HaPgFailoverScenario.HaproxyStop:
+                case HaPgFailoverScenario.HaproxyNodeLoss:
+                    var proxies = inventory.NodesWithRole(HaPgRole.Haproxy).Count();
+                    if (inventory.VirtualIP is null || proxies < 2 || virtualIPHolder is null)
+                    {
+                        throw new HaPgRemoteException("HaPg.Failover.NoVirtualIP", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
+                            $"{scenario} needs a virtual IP held by one of at least two HAProxy nodes; " +
+                            (inventory.VirtualIP is null ? "the inventory has none (New-HaPgInventory -VirtualIP)."
+                                : proxies < 2 ? $"the inventory has {proxies} HAProxy node(s)." : $"no HAProxy node holds {inventory.VirtualIP} (Test-HaPgCluster)."));
+                    }
+
+                    return Node(virtualIPHolder);
                 case HaPgFailoverScenario.EtcdMemberLoss:
                     var etcd = inventory.NodesWithRole(HaPgRole.Etcd).ToList();
                     if (etcd.Count < 3)
@@ -262,6 +300,7 @@ namespace HaPg.Failover
                     return;
                 case HaPgFailoverScenario.NodeHardStop:
                 case HaPgFailoverScenario.NodeFreeze:
+                case HaPgFailoverScenario.HaproxyNodeLoss:
                     var inject = options.InjectNodeFault ?? throw new HaPgRemoteException("HaPg.Failover.FaultCommandRequired",
                         System.Management.Automation.ErrorCategory.InvalidArgument, target, $"{scenario} needs -InjectFault and -HealFault.");
                     events.Add(FailoverEventKind.FaultInjected, target.Name, scenario.ToString());
@@ -280,7 +319,7 @@ namespace HaPg.Failover
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
-                if (scenario == HaPgFailoverScenario.NodeHardStop || scenario == HaPgFailoverScenario.NodeFreeze)
+                if (IsWholeNodeFault(scenario))
                 {
                     if (options.HealNodeFault is Action<string> heal)
                     {
@@ -314,6 +353,8 @@ namespace HaPg.Failover
                     return FaultInjection.Crash();
                 case HaPgFailoverScenario.EtcdMemberLoss:
                     return FaultInjection.StopEtcd();
+                case HaPgFailoverScenario.HaproxyStop:
+                    return FaultInjection.StopHaproxy();
                 case HaPgFailoverScenario.Isolate:
                     var admin = await host.RunAsync(new RemoteCommand(FaultInjection.AdminAddressCommand) { Sudo = false }, CancellationToken.None)
                         .ConfigureAwait(false);
@@ -330,6 +371,45 @@ namespace HaPg.Failover
             var (acknowledged, _) = await Poll.UntilAsync(() => Task.FromResult(workload.Attempts.Count(a => a.Outcome == WriteOutcome.Acknowledged)),
                 count => count >= BaselineWrites, BaselineTimeout - Baseline, TimeSpan.FromMilliseconds(100), Cancel).ConfigureAwait(false);
             return acknowledged;
+        }
+
+        /// <summary>Until another HAProxy node alone holds the virtual IP and a write after that was acknowledged.</summary>
+        private async Task WaitVirtualIPMovedAsync(ClusterProber prober, WriteWorkload workload, string holder)
+        {
+            bool Moved()
+            {
+                var moved = prober.VirtualIPHolder != holder ? events.First(FailoverEventKind.VirtualIPMoved) : null;
+                return moved is not null && workload.Attempts.Any(a => a.Outcome == WriteOutcome.Acknowledged && a.Start > moved.Time);
+            }
+
+            var (_, recovered) = await Poll.UntilAsync(() => Task.FromResult(Moved()), done => done, options.RecoveryTimeout,
+                TimeSpan.FromMilliseconds(250), Cancel).ConfigureAwait(false);
+            if (!recovered)
+            {
+                context.WriteWarning($"the virtual IP {inventory.VirtualIP} did not move off {holder} with writes through it within {options.RecoveryTimeout.TotalSeconds:N0} s");
+            }
+        }
+
+        /// <summary>The HAProxy node that alone holds the virtual IP, or null when none or several do.</summary>
+        private async Task<string?> FindVirtualIPHolderAsync()
+        {
+            var holders = new List<string>();
+            foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
+            {
+                try
+                {
+                    if (await Components.Keepalived.KeepalivedSteps.HoldsAsync(await context.HostForAsync(proxy).ConfigureAwait(false), inventory, Cancel)
+                            .ConfigureAwait(false))
+                    {
+                        holders.Add(proxy.Name);
+                    }
+                }
+                catch (HaPgRemoteException)
+                {
+                }
+            }
+
+            return holders.Count == 1 ? holders[0] : null;
         }
 
         private async Task WaitRecoveredAsync(ClusterProber prober, WriteWorkload workload, string oldLeader)
@@ -361,6 +441,15 @@ namespace HaPg.Failover
                 {
                     var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel)
                         .ConfigureAwait(false);
+                    if (MovesVirtualIP(scenario))
+                    {
+                        // Back in service: haproxy and keepalived running again (as a backup: nopreempt keeps the address where it went).
+                        var state = await (await context.HostForAsync(target).ConfigureAwait(false))
+                            .RunAsync(new RemoteCommand("systemctl is-active haproxy keepalived") { Sudo = false }, Cancel, "haproxy and keepalived back")
+                            .ConfigureAwait(false);
+                        return state.Stdout.Split('\n').Count(l => l.Trim() == "active") == 2 ? members : null;
+                    }
+
                     if (scenario == HaPgFailoverScenario.EtcdMemberLoss)
                     {
                         var status = await EtcdSteps.ReadAsync(inventory, await context.HostForAsync(target).ConfigureAwait(false), Cancel).ConfigureAwait(false);

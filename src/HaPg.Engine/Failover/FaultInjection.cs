@@ -36,6 +36,9 @@ namespace HaPg.Failover
             $"rm -f {CrashDropIn}; systemctl daemon-reload; systemctl reset-failed patroni; systemctl start patroni",
             "SIGKILL of Patroni and PostgreSQL, kept down");
 
+        public static FaultInjection StopHaproxy() =>
+            new FaultInjection("systemctl stop haproxy", "systemctl start haproxy", "systemctl stop haproxy");
+
         public static FaultInjection StopEtcd() =>
             new FaultInjection("systemctl stop etcd", "systemctl start etcd", "systemctl stop etcd");
 

@@ -26,5 +26,11 @@ namespace HaPg.Failover
 
         /// <summary>The leader's whole node frozen, through -InjectFault / -HealFault.</summary>
         NodeFreeze,
+
+        /// <summary>systemctl stop haproxy on the HAProxy node that holds the virtual IP: keepalived must move the address.</summary>
+        HaproxyStop,
+
+        /// <summary>The HAProxy node that holds the virtual IP stopped hard, through -InjectFault / -HealFault.</summary>
+        HaproxyNodeLoss,
     }
 }

@@ -44,6 +44,16 @@ namespace HaPg.Results
         public bool Passed { get; set; }
         public List<FailoverEvent> Events { get; set; } = new List<FailoverEvent>();
 
+        /// <summary>With a virtual IP: the HAProxy node that held it before the fault and at the end; null without one.</summary>
+        public string? VirtualIPHolderBefore { get; set; }
+        public string? VirtualIPHolderAfter { get; set; }
+
+        /// <summary>From the fault to the virtual IP on another node (HaproxyStop, HaproxyNodeLoss).</summary>
+        public TimeSpan? TimeToVirtualIPMove { get; set; }
+
+        /// <summary>Whether two HAProxy nodes were seen holding the virtual IP in one round: VRRP's split brain.</summary>
+        public bool VirtualIPOnTwoNodes { get; set; }
+
         /// <summary>When the fault was injected: the origin of every relative time in the report.</summary>
         public DateTimeOffset? FaultTime { get; set; }
 

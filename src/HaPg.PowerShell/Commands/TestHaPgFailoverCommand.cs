@@ -19,7 +19,11 @@ namespace HaPg.PowerShell.Commands
     /// Patroni and PostgreSQL on the leader, kept down like a dead node); Isolate (the leader cut off with nftables, whose removal is
     /// scheduled on the node before the cut); ReplicaCrash (no leader change and no failed write expected); EtcdMemberLoss (one etcd
     /// member of three stopped: nothing should happen); NodeHardStop and NodeFreeze (the leader's whole node, through -InjectFault
-    /// and -HealFault, e.g. the lab's Stop-HaPgLabNode -Kill and Start-HaPgLabNode).</para>
+    /// and -HealFault, e.g. the lab's Stop-HaPgLabNode -Kill and Start-HaPgLabNode). With a virtual IP (New-HaPgInventory
+    /// -VirtualIP) the writer goes through it, and two more scenarios fault the HAProxy node that holds it: HaproxyStop
+    /// (systemctl stop haproxy) and HaproxyNodeLoss (the whole node, through -InjectFault and -HealFault). They pass when the
+    /// address moves to another HAProxy node, writes come back and nothing is lost, with the leader unchanged. Every
+    /// scenario watches, each second on every HAProxy node, that the address is never on two nodes at once.</para>
     /// <para>Each result gives the old and new leader, timelines, write downtime (last acknowledged write before the outage to the
     /// first after), time to a new leader and to HAProxy's switch, acknowledged, lost (acknowledged but missing) and unexpected
     /// writes, whether two primaries were ever writable at once, whether and when the restored node streamed again, Passed, and a
@@ -46,9 +50,12 @@ namespace HaPg.PowerShell.Commands
     [OutputType(typeof(HaPgFailoverResult))]
     public sealed class TestHaPgFailoverCommand : NodeCmdlet
     {
-        /// <summary>The scenarios to run, in order: Switchover, StopPatroni, Crash, Isolate, ReplicaCrash, EtcdMemberLoss, NodeHardStop, NodeFreeze.</summary>
+        /// <summary>
+        /// The scenarios to run, in order: Switchover, StopPatroni, Crash, Isolate, ReplicaCrash, EtcdMemberLoss, NodeHardStop,
+        /// NodeFreeze, and with a virtual IP HaproxyStop and HaproxyNodeLoss.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0)]
-        [ValidateSet("Switchover", "StopPatroni", "Crash", "Isolate", "ReplicaCrash", "EtcdMemberLoss", "NodeHardStop", "NodeFreeze")]
+        [ValidateSet("Switchover", "StopPatroni", "Crash", "Isolate", "ReplicaCrash", "EtcdMemberLoss", "NodeHardStop", "NodeFreeze", "HaproxyStop", "HaproxyNodeLoss")]
         public string[] Scenario { get; set; } = Array.Empty<string>();
 
         /// <summary>Inserts per second through HAProxy while a scenario runs.</summary>
@@ -66,11 +73,11 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(1, 600)]
         public int FaultHoldSeconds { get; set; } = 10;
 
-        /// <summary>For NodeHardStop and NodeFreeze: a script block that takes the node's name and stops or freezes it.</summary>
+        /// <summary>For NodeHardStop, NodeFreeze and HaproxyNodeLoss: a script block that takes the node's name and stops or freezes it.</summary>
         [Parameter]
         public ScriptBlock? InjectFault { get; set; }
 
-        /// <summary>For NodeHardStop and NodeFreeze: a script block that takes the node's name and brings it back.</summary>
+        /// <summary>For NodeHardStop, NodeFreeze and HaproxyNodeLoss: a script block that takes the node's name and brings it back.</summary>
         [Parameter]
         public ScriptBlock? HealFault { get; set; }
 

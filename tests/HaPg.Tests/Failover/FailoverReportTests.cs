@@ -264,6 +264,25 @@ namespace HaPg.Tests.Failover
         }
 
         [Fact]
+        public void ReportShowsWhereTheVirtualIPWentOnlyWhenThereIsOne()
+        {
+            var withVip = Crash();
+            withVip.Scenario = HaPgFailoverScenario.HaproxyStop;
+            withVip.VirtualIPHolderBefore = "lb1";
+            withVip.VirtualIPHolderAfter = "lb2";
+            withVip.TimeToVirtualIPMove = TimeSpan.FromMilliseconds(2250);
+            withVip.Events.Add(new FailoverEvent(Fault + TimeSpan.FromSeconds(2.25), TimeSpan.FromSeconds(12.25), FailoverEventKind.VirtualIPMoved, "lb2", "keepalived: lb2 holds it"));
+            var html = Parse(new FailoverReportDocument(new[] { withVip, Crash() }, Fault).ToHtml());
+
+            var sections = html.Descendants("section").Where(s => s.Attribute("class")?.Value == "scenario").ToList();
+            Assert.Equal("lb1 → lb2", FieldOf(sections[0], "VirtualIPHolder"));
+            Assert.Equal("2.250 s", FieldOf(sections[0], "TimeToVirtualIPMove"));
+            Assert.Equal("no", FieldOf(sections[0], "VirtualIPOnTwoNodes"));
+            Assert.Contains(sections[0].Descendants(Svg + "g"), g => g.Attribute("data-kind")?.Value == "VirtualIPMoved");
+            Assert.DoesNotContain(sections[1].Descendants("td"), td => td.Attribute("data-field")?.Value == "VirtualIPHolder");
+        }
+
+        [Fact]
         public void ReportWithNoResultStillSaysSo()
         {
             var html = Parse(new FailoverReportDocument(Array.Empty<HaPgFailoverResult>(), Fault).ToHtml());

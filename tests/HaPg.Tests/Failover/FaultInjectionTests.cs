@@ -43,11 +43,20 @@ namespace HaPg.Tests.Failover
         }
 
         [Fact]
-        public void OnlyReplicaCrashAndEtcdMemberLossKeepTheLeader()
+        public void ReplicaEtcdAndHaproxyFaultsKeepTheLeaderAndOnlyHaproxyFaultsMoveTheVirtualIP()
         {
-            var keep = Enum.GetValues(typeof(HaPgFailoverScenario)).Cast<HaPgFailoverScenario>()
-                .Where(s => !FailoverScenarioRunner.ChangesLeader(s)).ToList();
-            Assert.Equal(new[] { HaPgFailoverScenario.ReplicaCrash, HaPgFailoverScenario.EtcdMemberLoss }, keep);
+            var all = Enum.GetValues(typeof(HaPgFailoverScenario)).Cast<HaPgFailoverScenario>().ToList();
+            Assert.Equal(new[] { HaPgFailoverScenario.ReplicaCrash, HaPgFailoverScenario.EtcdMemberLoss, HaPgFailoverScenario.HaproxyStop, HaPgFailoverScenario.HaproxyNodeLoss },
+                all.Where(s => !FailoverScenarioRunner.ChangesLeader(s)));
+            Assert.Equal(new[] { HaPgFailoverScenario.HaproxyStop, HaPgFailoverScenario.HaproxyNodeLoss }, all.Where(FailoverScenarioRunner.MovesVirtualIP));
+        }
+
+        [Fact]
+        public void HaproxyStopStopsAndStartsHaproxyOnly()
+        {
+            var fault = FaultInjection.StopHaproxy();
+            Assert.Equal("systemctl stop haproxy", fault.Inject);
+            Assert.Equal("systemctl start haproxy", fault.Heal);
         }
 
         [Fact]

@@ -51,7 +51,7 @@ namespace HaPg.Failover.Report
             "svg .tick line{stroke:#e3e6ec}svg .tick.zero line{stroke:#1d2330;stroke-dasharray:3 2}" +
             "svg text{font-size:10px;fill:#4a5366}svg .tick text{text-anchor:middle}svg .mark line{stroke-width:1.5}" +
             "svg .faultinjected line{stroke:#b3261e}svg .faulthealed line{stroke:#7d5ba6}svg .leaderchanged line{stroke:#1a56db}" +
-            "svg .haproxyswitched line{stroke:#0e7490}svg .memberrejoined line{stroke:#17733a}svg .splitbrain line{stroke:#000;stroke-width:3}" +
+            "svg .haproxyswitched line{stroke:#0e7490}svg .virtualipmoved line{stroke:#c2410c}svg .memberrejoined line{stroke:#17733a}svg .splitbrain line{stroke:#000;stroke-width:3}" +
             "details{margin:6px 0}summary{cursor:pointer;color:#1a56db}";
 
         private readonly IReadOnlyList<HaPgFailoverResult> results;
@@ -241,7 +241,12 @@ namespace HaPg.Failover.Report
                 ("Two writable primaries", "SplitBrainObserved", YesNo(r.SplitBrainObserved)),
                 ("Diverged replicas", "DivergedReplicas", r.DivergedReplicas.Length == 0 ? "none" : string.Join(", ", r.DivergedReplicas)),
                 ("Restored node streaming after", "OldLeaderRejoinTime", r.OldLeaderRejoined ? Seconds(r.OldLeaderRejoinTime) : "not back"),
-            };
+            }.Concat(r.VirtualIPHolderBefore is null ? Enumerable.Empty<(string, string, string)>() : new[]
+            {
+                ("Virtual IP holder", "VirtualIPHolder", $"{r.VirtualIPHolderBefore} → {Dash(r.VirtualIPHolderAfter)}"),
+                ("Virtual IP moved after", "TimeToVirtualIPMove", Seconds(r.TimeToVirtualIPMove)),
+                ("Virtual IP on two nodes", "VirtualIPOnTwoNodes", YesNo(r.VirtualIPOnTwoNodes)),
+            }).ToArray();
             var table = new XElement("table", new XAttribute("class", "figures"));
             foreach (var (label, field, value) in rows)
             {

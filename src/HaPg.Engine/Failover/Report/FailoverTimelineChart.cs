@@ -32,6 +32,7 @@ namespace HaPg.Failover.Report
             [FailoverEventKind.FaultInjected] = "fault",
             [FailoverEventKind.LeaderChanged] = "leader lock",
             [FailoverEventKind.HaproxySwitched] = "HAProxy switched",
+            [FailoverEventKind.VirtualIPMoved] = "VIP moved",
             [FailoverEventKind.FaultHealed] = "healed",
             [FailoverEventKind.MemberRejoined] = "streaming again",
             [FailoverEventKind.SplitBrain] = "split brain",
