@@ -43,10 +43,20 @@ Write-Section "4. Test-HaPgCluster"
 $checks = $inventory | Test-HaPgCluster
 $checks | Format-Table -AutoSize | Out-Host
 
+# The recipe's step 9 is a look at HAProxy's stats page. Its password is never printed: it goes, with the other cluster
+# passwords, to a file only this user can read.
+$demoOut = Join-Path $PSScriptRoot '../out/demo'
+New-Item -ItemType Directory -Force $demoOut | Out-Null
+$secretsPath = Join-Path $demoOut 'demo.secrets.yaml'
+$inventory | Export-HaPgInventory -Path (Join-Path $demoOut 'demo.yaml') -SecretsPath $secretsPath -Force
+foreach ($proxy in $inventory.Nodes | Where-Object { "$($_.Roles)" -match 'Haproxy' }) {
+    Write-Host "HAProxy stats page of $($proxy.Name): http://$($proxy.Address):$($inventory.Ports.HaproxyStats)/"
+}
+Write-Host "  user hapg; password: the haproxyStatsPassword line of $((Resolve-Path $secretsPath).Path) (mode 0600)"
+
 if (Get-Command Test-HaPgFailover -Module HaPg -ErrorAction SilentlyContinue) {
     Write-Section "5. Test-HaPgFailover -Scenario StopPatroni,Crash"
-    $reportPath = Join-Path $PSScriptRoot '../out/demo/failover-report.html'
-    New-Item -ItemType Directory -Force (Split-Path $reportPath) | Out-Null
+    $reportPath = Join-Path $demoOut 'failover-report.html'
     # -ReportPath prints where the report is: one HTML page to open in any browser, offline.
     $failover = $inventory | Test-HaPgFailover -Scenario StopPatroni, Crash -Confirm:$false -ReportPath $reportPath
     $failover | Format-Table -AutoSize | Out-Host

@@ -222,12 +222,28 @@ namespace HaPg.Failover
             }
         }
 
+        /// <summary>
+        /// Opens a connection within the operation's bound. Npgsql does not give up a connect on the token while it waits for
+        /// the server's first answer (HAProxy with no server UP accepts and says nothing), only at its own Timeout: the
+        /// attempt ends on the token regardless, and the late connection is closed when it settles.
+        /// </summary>
         private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
         {
             var connection = new NpgsqlConnection(connectionString);
+            var open = connection.OpenAsync(cancellationToken);
+            var bound = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => bound.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(open, bound.Task).ConfigureAwait(false) != open)
+                {
+                    _ = open.ContinueWith(t => { _ = t.Exception; connection.Dispose(); }, TaskScheduler.Default);
+                    throw new TimeoutException($"no answer from {Target.Endpoint} within {operationTimeout.TotalSeconds:0.#} s");
+                }
+            }
+
             try
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await open.ConfigureAwait(false);
                 return connection;
             }
             catch

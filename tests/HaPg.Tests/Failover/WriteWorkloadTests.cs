@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -163,6 +164,55 @@ namespace HaPg.Tests.Failover
             Assert.Equal(FailoverEventKind.WritesFailing, failing.Kind);
             Assert.Equal($"127.0.0.1:{server.Postgres.Port}", failing.Node);
             Assert.DoesNotContain(wrong, workload.Target.ToString());
+        }
+
+        /// <summary>
+        /// HAProxy with no server UP accepts a connection and says nothing: the writer's attempt must still end at its own
+        /// timeout, or one hung connect would hide a recovery for the driver's 15 s and inflate the downtime measured.
+        /// </summary>
+        [Fact]
+        public async Task ASilentServerFailsEachAttemptAtTheOperationTimeout()
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var held = new List<System.Net.Sockets.TcpClient>();
+            using var stopAccepting = new CancellationTokenSource();
+            var accepting = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true) held.Add(await listener.AcceptTcpClientAsync(stopAccepting.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+            try
+            {
+                var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+                var password = new System.Security.SecureString();
+                password.AppendChar('x');
+                var target = new PostgresTarget("127.0.0.1", port, "postgres", "postgres", password);
+                var workload = new WriteWorkload(target, "silent-" + Guid.NewGuid().ToString("N"), new FailoverClock()) { OperationTimeout = TimeSpan.FromSeconds(1) };
+
+                using var patience = new CancellationTokenSource(Patience);
+                using var stop = new CancellationTokenSource();
+                var run = workload.RunAsync(stop.Token);
+                await UntilAsync(() => workload.Attempts.Count >= 2, patience.Token);
+                stop.Cancel();
+                await run;
+
+                Assert.All(workload.Attempts, a => Assert.Equal(WriteOutcome.Failed, a.Outcome));
+                // Well under the driver's 15 s backstop: the attempt ended on its own 1 s bound.
+                Assert.All(workload.Attempts, a => Assert.InRange(a.Duration.TotalSeconds, 0.9, 5));
+            }
+            finally
+            {
+                stopAccepting.Cancel();
+                listener.Stop();
+                await accepting;
+                held.ForEach(c => c.Dispose());
+            }
         }
 
         /// <summary>Waits until <paramref name="done"/> holds; the token's patience is the only limit.</summary>
