@@ -393,22 +393,7 @@ namespace HaPg.Failover
         /// <summary>The HAProxy node that alone holds the virtual IP, or null when none or several do.</summary>
         private async Task<string?> FindVirtualIPHolderAsync()
         {
-            var holders = new List<string>();
-            foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
-            {
-                try
-                {
-                    if (await Components.Keepalived.KeepalivedSteps.HoldsAsync(await context.HostForAsync(proxy).ConfigureAwait(false), inventory, Cancel)
-                            .ConfigureAwait(false))
-                    {
-                        holders.Add(proxy.Name);
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                }
-            }
-
+            var holders = await Components.Keepalived.KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, Cancel).ConfigureAwait(false);
             return holders.Count == 1 ? holders[0] : null;
         }
 

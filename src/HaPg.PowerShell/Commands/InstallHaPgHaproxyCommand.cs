@@ -139,29 +139,7 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The HAProxy nodes that hold the virtual IP, once exactly one does or after the timeout.</summary>
         private async Task<IReadOnlyList<string>> WaitForOneHolderAsync(HaPgInventory inventory, NodeContext context)
         {
-            async Task<IReadOnlyList<string>> Holders()
-            {
-                var held = new List<string>();
-                foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
-                {
-                    try
-                    {
-                        if (await KeepalivedSteps.HoldsAsync(await context.HostForAsync(proxy).ConfigureAwait(false), inventory, context.CancellationToken)
-                                .ConfigureAwait(false))
-                        {
-                            held.Add(proxy.Name);
-                        }
-                    }
-                    catch (HaPgRemoteException)
-                    {
-                        // Unreachable: it holds nothing we can see; the count says so.
-                    }
-                }
-
-                return held;
-            }
-
-            var (holders, _) = await Poll.UntilAsync(Holders, h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500),
+            var (holders, _) = await Poll.UntilAsync(() => KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, context.CancellationToken), h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500),
                 context.CancellationToken).ConfigureAwait(false);
             return holders;
         }

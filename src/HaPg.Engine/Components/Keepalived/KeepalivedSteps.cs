@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Inventory;
@@ -26,6 +28,28 @@ namespace HaPg.Components.Keepalived
             var result = await host.RunAsync(new RemoteCommand(KeepalivedConfig.InterfaceCommand(host.Node)) { Sudo = false }, cancellationToken,
                 "find the interface").ConfigureAwait(false);
             return KeepalivedConfig.ParseInterface(result.Stdout);
+        }
+
+        /// <summary>The HAProxy nodes that hold the virtual IP now, in inventory order; one that does not answer holds nothing it can serve.</summary>
+        public static async Task<IReadOnlyList<string>> ReadHoldersAsync(HaPgInventory inventory, Func<HaPgNode, Task<IRemoteHost>> hostFor,
+            CancellationToken cancellationToken)
+        {
+            var holders = new List<string>();
+            foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
+            {
+                try
+                {
+                    if (await HoldsAsync(await hostFor(proxy).ConfigureAwait(false), inventory, cancellationToken).ConfigureAwait(false))
+                    {
+                        holders.Add(proxy.Name);
+                    }
+                }
+                catch (HaPgRemoteException)
+                {
+                }
+            }
+
+            return holders;
         }
 
         /// <summary>Whether the node holds the virtual IP now.</summary>
