@@ -6,7 +6,8 @@
 .DESCRIPTION
     A lab (-Suite, Debian 13 by default) with three etcd members, so one can be lost, and the Default profile. -Topology
     DedicatedEtcd (6 nodes): PostgreSQL on node-1..3, etcd on node-4..6, HAProxy on node-4. SharedEtcd (4 nodes):
-    PostgreSQL and etcd on node-1..3, HAProxy on node-4. Every round runs every scenario once in asynchronous mode; then the cluster
+    PostgreSQL and etcd on node-1..3, HAProxy on node-4. HighAvailability (5 nodes): New-HaPgInventory -Layout
+    HighAvailability, HAProxy and keepalived on node-4 and node-5 behind the lab's .50, for HaproxyStop and HaproxyNodeLoss. Every round runs every scenario once in asynchronous mode; then the cluster
     is switched to -SynchronousMode Strict (a dynamic change) and the rounds run again. NodeHardStop and NodeFreeze use
     the lab's Stop-/Start-HaPgLabNode -Kill and Suspend-/Resume-HaPgLabNode. A run that fails leaves the cluster as it was
     found only if it heals by itself: before the next run, replicas HaPg names diverged (or not streaming after 45 s)
