@@ -35,6 +35,8 @@ param(
     # DedicatedEtcd: PostgreSQL on node-1..3, etcd on node-4..6, HAProxy on node-4. SharedEtcd: etcd on the PostgreSQL nodes.
     # HighAvailability (5 nodes): New-HaPgInventory -Layout HighAvailability, HAProxy and keepalived on node-4 and node-5 behind .50.
     [ValidateSet('DedicatedEtcd', 'SharedEtcd', 'HighAvailability')] [string] $Topology = 'DedicatedEtcd',
+    # HighAvailability only: seconds between VRRP adverts (Install-HaPgHaproxy -VrrpAdvertInterval; below 1 s, VRRPv3).
+    [ValidateRange(0.1, 10.0)] [double] $VrrpAdvertInterval = 1,
     [ValidatePattern('^[a-z][a-z0-9]{0,11}$')] [string] $Lab = 'matrix',
     [switch] $KeepLab,
     # Only print the table again from an earlier run's raw JSON.
@@ -91,7 +93,8 @@ else {
                 New-HaPgInventory -ClusterName $Lab -KnownHostsPath $nodes[0].KnownHostsPath -ClientNetwork $subnet -WarningAction SilentlyContinue
         }
         $inventory | Set-HaPgFirewall | Install-HaPgEtcd | Install-HaPgPatroni -WarningAction SilentlyContinue |
-            Set-HaPgPatroniConfig -AllowKnownDataLoss:($Suite -eq 'bookworm') -WarningAction SilentlyContinue | Install-HaPgHaproxy | Out-Null
+            Set-HaPgPatroniConfig -AllowKnownDataLoss:($Suite -eq 'bookworm') -WarningAction SilentlyContinue |
+            Install-HaPgHaproxy -VrrpAdvertInterval $VrrpAdvertInterval -WarningAction SilentlyContinue | Out-Null
         $faults = @{
             NodeHardStop = @{ InjectFault = { param($Node) Stop-HaPgLabNode -Lab $Lab -Name $Node -Kill }.GetNewClosure(); HealFault = { param($Node) Start-HaPgLabNode -Lab $Lab -Name $Node | Out-Null }.GetNewClosure() }
             HaproxyNodeLoss = @{ InjectFault = { param($Node) Stop-HaPgLabNode -Lab $Lab -Name $Node -Kill }.GetNewClosure(); HealFault = { param($Node) Start-HaPgLabNode -Lab $Lab -Name $Node | Out-Null }.GetNewClosure() }

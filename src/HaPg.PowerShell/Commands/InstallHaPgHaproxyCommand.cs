@@ -74,6 +74,16 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(1, 255)]
         public int? VirtualRouterId { get; set; }
 
+        /// <summary>
+        /// Seconds between VRRP adverts (0.1 to 10, default 1). A backup takes the virtual IP 3 adverts after the holder's
+        /// last, so 1 s costs about 3 s of write downtime when the holder dies. Below 1 s keepalived speaks VRRPv3, which has no
+        /// authentication: the VRRP password is not used then (one warning says so), and only the firewall (VRRP from the other
+        /// HAProxy nodes only) keeps strangers out.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.1, 10.0)]
+        public double VrrpAdvertInterval { get; set; } = 1;
+
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
@@ -98,10 +108,16 @@ namespace HaPg.PowerShell.Commands
                 StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText(),
             };
             var vrrpPassword = inventory.Secrets.VrrpPassword!.ToPlainText();
+            if (inventory.VirtualIP is not null && KeepalivedConfig.NeedsVersion3(VrrpAdvertInterval))
+            {
+                WriteWarning($"VRRP adverts every {VrrpAdvertInterval:0.##} s need VRRPv3, which carries no authentication: keepalived on " +
+                    $"{string.Join(", ", nodes.Select(n => n.Name))} runs without the VRRP password; the firewall admits VRRP from these nodes only.");
+            }
+
             var plans = nodes.Where(n => inventory.VirtualIP is null || interfaces.ContainsKey(n.Name))
                 .Select(node => HaproxySteps.For(inventory, node, settings, inventory.VirtualIP is null
                     ? null
-                    : KeepalivedSteps.For(inventory, node, interfaces[node.Name], vrrpPassword, VirtualRouterId)))
+                    : KeepalivedSteps.For(inventory, node, interfaces[node.Name], vrrpPassword, VirtualRouterId, VrrpAdvertInterval)))
                 .ToList();
             RunPlans(inventory, plans, "Installing HAProxy", async (context, outcomes) =>
             {

@@ -20,8 +20,12 @@ namespace HaPg.Components.Keepalived
         public const string TrackScript = "hapg_haproxy";
         public const string HaproxyCheck = "/usr/bin/systemctl is-active --quiet haproxy.service";
 
-        /// <summary>Seconds between adverts; a backup takes over 3 adverts (plus a skew of at most 0.01 s here) after the last.</summary>
-        public const int AdvertSeconds = 1;
+        /// <summary>
+        /// Seconds between adverts by default; a backup takes over 3 adverts (plus a skew of at most 0.01 s here) after the
+        /// last. VRRPv2, which carries the password, counts adverts in whole seconds; a shorter interval needs VRRPv3, which
+        /// carries no authentication (RFC 5798 dropped it: a password sent in clear in every advert protects nothing).
+        /// </summary>
+        public const double DefaultAdvertSeconds = 1;
 
         /// <summary>The highest priority a non-owner may have; each Haproxy node in inventory order gets one less.</summary>
         public const int TopPriority = 254;
@@ -67,8 +71,19 @@ namespace HaPg.Components.Keepalived
             }
         }
 
-        public static DesiredFile Render(HaPgInventory inventory, HaPgNode node, string networkInterface, string vrrpPassword, int? routerId = null)
+        /// <summary>Whether an advert interval needs VRRPv3 (and so goes without authentication): below a second, or not whole.</summary>
+        public static bool NeedsVersion3(double advertSeconds) => advertSeconds < 1 || Math.Abs(advertSeconds - Math.Round(advertSeconds)) > 1e-9;
+
+        public static DesiredFile Render(HaPgInventory inventory, HaPgNode node, string networkInterface, string vrrpPassword, int? routerId = null,
+            double advertSeconds = DefaultAdvertSeconds)
         {
+            if (advertSeconds < 0.1 || advertSeconds > 10)
+            {
+                throw new HaPgValidationException("HaPg.Keepalived.InvalidAdvertInterval", $"Node '{node.Name}': the advert interval must be 0.1 to 10 s.", node,
+                    System.Management.Automation.ErrorCategory.InvalidArgument);
+            }
+
+            var version3 = NeedsVersion3(advertSeconds);
             var proxies = inventory.NodesWithRole(HaPgRole.Haproxy).ToList();
             if (!node.HasRole(HaPgRole.Haproxy))
             {
@@ -116,7 +131,8 @@ namespace HaPg.Components.Keepalived
             sb.Append("\tinterface ").Append(networkInterface).Append('\n');
             sb.Append("\tvirtual_router_id ").Append(N(id)).Append('\n');
             sb.Append("\tpriority ").Append(N(TopPriority - proxies.FindIndex(n => n.Name == node.Name))).Append('\n');
-            sb.Append("\tadvert_int ").Append(N(AdvertSeconds)).Append('\n');
+            if (version3) sb.Append("\tversion 3\n");
+            sb.Append("\tadvert_int ").Append(advertSeconds.ToString("0.##", CultureInfo.InvariantCulture)).Append('\n');
             sb.Append("\tunicast_src_ip ").Append(NetAddress.NodeIp(node)).Append('\n');
             sb.Append("\tunicast_peer {\n");
             foreach (var peer in proxies.Where(n => n.Name != node.Name))
@@ -125,10 +141,13 @@ namespace HaPg.Components.Keepalived
             }
 
             sb.Append("\t}\n");
-            sb.Append("\tauthentication {\n");
-            sb.Append("\t\tauth_type PASS\n");
-            sb.Append("\t\tauth_pass ").Append(vrrpPassword).Append('\n');
-            sb.Append("\t}\n");
+            if (!version3)
+            {
+                sb.Append("\tauthentication {\n");
+                sb.Append("\t\tauth_type PASS\n");
+                sb.Append("\t\tauth_pass ").Append(vrrpPassword).Append('\n');
+                sb.Append("\t}\n");
+            }
             sb.Append("\tvirtual_ipaddress {\n");
             sb.Append("\t\t").Append(vip).Append('/').Append(N(prefix)).Append(" dev ").Append(networkInterface).Append('\n');
             sb.Append("\t}\n");

@@ -11,9 +11,10 @@ namespace HaPg.Components.Keepalived
     /// <summary>A Haproxy node's keepalived: the package, its config validated with keepalived -t before the move, and a reload only on change.</summary>
     public static class KeepalivedSteps
     {
-        public static NodeStep[] For(HaPgInventory inventory, HaPgNode node, string networkInterface, string vrrpPassword, int? routerId)
+        public static NodeStep[] For(HaPgInventory inventory, HaPgNode node, string networkInterface, string vrrpPassword, int? routerId,
+            double advertSeconds = KeepalivedConfig.DefaultAdvertSeconds)
         {
-            var config = new FileStep(KeepalivedConfig.Render(inventory, node, networkInterface, vrrpPassword, routerId));
+            var config = new FileStep(KeepalivedConfig.Render(inventory, node, networkInterface, vrrpPassword, routerId, advertSeconds));
             return new NodeStep[]
             {
                 new PackageStep("keepalived"),

@@ -58,6 +58,21 @@ namespace HaPg.Tests.Components.Keepalived
             Assert.Equal("Ab3dEf7h", KeepalivedConfig.ReadPassword(file.Content));
         }
 
+        [Fact]
+        public void SubSecondAdvertsSpeakVrrpVersion3WithoutThePassword()
+        {
+            var fast = KeepalivedConfig.Render(TwoProxies(), TwoProxies().Nodes[3], "eth0", "Ab3dEf7h", advertSeconds: 0.5).Content;
+
+            Assert.Contains("\tversion 3\n\tadvert_int 0.5\n", fast);
+            Assert.DoesNotContain("auth_pass", fast);
+            Assert.DoesNotContain("Ab3dEf7h", fast);
+            Assert.True(KeepalivedConfig.NeedsVersion3(0.5));
+            Assert.True(KeepalivedConfig.NeedsVersion3(1.5));
+            Assert.False(KeepalivedConfig.NeedsVersion3(1));
+            Assert.False(KeepalivedConfig.NeedsVersion3(2));
+            Assert.DoesNotContain("version 3", Config(TwoProxies(), 3));
+        }
+
         [Theory]
         [InlineData("eth0;reboot")]
         [InlineData("")]
