@@ -280,6 +280,8 @@ namespace HaPg.Tests.Failover
             Assert.Equal("no", FieldOf(sections[0], "VirtualIPOnTwoNodes"));
             Assert.Contains(sections[0].Descendants(Svg + "g"), g => g.Attribute("data-kind")?.Value == "VirtualIPMoved");
             Assert.DoesNotContain(sections[1].Descendants("td"), td => td.Attribute("data-field")?.Value == "VirtualIPHolder");
+            var summary = html.Descendants("table").Single(t => t.Attribute("class")?.Value == "summary").Elements("tr").Skip(1);
+            Assert.Equal(new[] { "lb1 → lb2", "-" }, summary.Select(r => FieldOf(r, "VirtualIPHolder")));
         }
 
         [Fact]

@@ -40,7 +40,7 @@ namespace HaPg.Failover.Report
         private const string Css =
             "body{font:14px/1.45 system-ui,sans-serif;color:#1d2330;margin:24px auto;max-width:1000px;padding:0 12px}" +
             "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}h3{font-size:14px;margin:12px 0 4px}" +
-            "table{border-collapse:collapse;margin:6px 0 10px}table.summary{font-size:13px}th,td{border:1px solid #d6dae2;padding:3px 8px;text-align:left;" +
+            "table{border-collapse:collapse;margin:6px 0 10px}table.summary{font-size:13px}table.summary td{white-space:nowrap}.scroll{overflow-x:auto}th,td{border:1px solid #d6dae2;padding:3px 8px;text-align:left;" +
             "font-variant-numeric:tabular-nums;vertical-align:top}th{background:#f3f5f8;font-weight:600}" +
             ".pass{color:#17733a;font-weight:600}.fail{color:#b3261e;font-weight:600}.muted{color:#667085}" +
             ".members{display:flex;gap:24px;flex-wrap:wrap}ul.verdict{margin:4px 0 8px;padding-left:20px}" +
@@ -150,12 +150,13 @@ namespace HaPg.Failover.Report
 
         private XElement Summary(bool showCluster)
         {
+            var showVip = results.Any(r => r.VirtualIPHolderBefore is not null);
             var table = new XElement("table", new XAttribute("class", "summary"),
                 Row("th", new[] { "#", "Scenario" }.Concat(showCluster ? new[] { "Cluster" } : Array.Empty<string>()).Concat(new[]
                 {
                     "Result", "Replication", "Write downtime", "New leader after", "HAProxy switched after", "Leader", "Acknowledged", "Lost", "Unknown", "Unexpected",
                     "Split brain", "Back streaming after",
-                })));
+                }).Concat(showVip ? new[] { "Virtual IP" } : Array.Empty<string>())));
             for (var i = 0; i < results.Count; i++)
             {
                 var r = results[i];
@@ -168,6 +169,12 @@ namespace HaPg.Failover.Report
                     Field("AcknowledgedWrites", r.AcknowledgedWrites), Field("LostWrites", r.LostWrites), Field("UnknownWrites", r.UnknownWrites),
                     Field("UnexpectedWrites", r.UnexpectedWrites), Field("SplitBrainObserved", YesNo(r.SplitBrainObserved)),
                     Field("OldLeaderRejoinTime", r.OldLeaderRejoined ? Seconds(r.OldLeaderRejoinTime) : "not back"));
+                if (showVip)
+                {
+                    tr.Add(Field("VirtualIPHolder", r.VirtualIPHolderBefore is null ? "-"
+                        : $"{r.VirtualIPHolderBefore} → {Dash(r.VirtualIPHolderAfter)}" + (r.VirtualIPOnTwoNodes ? ", on two nodes" : string.Empty)));
+                }
+
                 table.Add(tr);
             }
 
@@ -181,7 +188,8 @@ namespace HaPg.Failover.Report
                 table.Add(tr);
             }
 
-            return new XElement("section", new XAttribute("class", "summary"), new XElement("h2", "Summary"), table);
+            return new XElement("section", new XAttribute("class", "summary"), new XElement("h2", "Summary"),
+                new XElement("div", new XAttribute("class", "scroll"), table));
         }
 
         private static XElement InventoryShape(HaPgInventory inventory)
