@@ -55,6 +55,18 @@ Describe 'The HighAvailability layout behind a virtual IP' -Tag Lab {
         (Invoke-HaPgLabCommand -Lab $labName -Name node-5 -Command 'stat -c "%a %U" /etc/keepalived/keepalived.conf').Output.Trim() | Should -Be '600 root'
     }
 
+    It 'lists keepalived in the -WhatIf plan of each HAProxy node, touching nothing' {
+        $before = Get-KeepalivedPid
+        $plan = @($inventory | Install-HaPgHaproxy -WhatIf 6>$null)
+        $plan.Node | Should -Be @('node-4', 'node-5')
+        $plan.Status | ForEach-Object { "$_" } | Should -Be @('WhatIf', 'WhatIf')
+        foreach ($node in $plan) {
+            ($node.Messages -join "`n") | Should -Match '/etc/keepalived/keepalived.conf'
+            ($node.Messages -join "`n") | Should -Match 'keepalived -t'
+        }
+        Get-KeepalivedPid | Should -Be $before
+    }
+
     It 'changes nothing and restarts nothing on a second run, and the address stays where it is' {
         $before = Get-KeepalivedPid
         $holder = Get-VipHolder
