@@ -33,7 +33,7 @@ Describe 'The HighAvailability layout behind a virtual IP' -Tag Lab {
 
     It 'installs HAProxy and keepalived on both HAProxy nodes, and exactly one holds the address' {
         $failed | Should -BeNullOrEmpty
-        $first.Node | Should -Be @('node-4', 'node-5')
+        $first.Node | Sort-Object | Should -Be @('node-4', 'node-5')  # in the order the nodes finished
         $first.VirtualIP | Should -Be @("$vip/24", "$vip/24")
         @($first | Where-Object HoldsVirtualIP).Count | Should -Be 1
         Get-VipHolder | Should -Be @(($first | Where-Object HoldsVirtualIP).Node)
@@ -58,7 +58,7 @@ Describe 'The HighAvailability layout behind a virtual IP' -Tag Lab {
     It 'lists keepalived in the -WhatIf plan of each HAProxy node, touching nothing' {
         $before = Get-KeepalivedPid
         $plan = @($inventory | Install-HaPgHaproxy -WhatIf 6>$null)
-        $plan.Node | Should -Be @('node-4', 'node-5')
+        $plan.Node | Sort-Object | Should -Be @('node-4', 'node-5')
         $plan.Status | ForEach-Object { "$_" } | Should -Be @('WhatIf', 'WhatIf')
         foreach ($node in $plan) {
             ($node.Messages -join "`n") | Should -Match '/etc/keepalived/keepalived.conf'
