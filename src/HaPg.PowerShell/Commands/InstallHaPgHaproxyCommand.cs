@@ -1,12 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Collections.Generic;
 using System.Threading.Tasks;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
-using HaPg.Execution;
 using HaPg.Components.Patroni;
+using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Results;
@@ -155,8 +155,8 @@ namespace HaPg.PowerShell.Commands
         /// <summary>The HAProxy nodes that hold the virtual IP, once exactly one does or after the timeout.</summary>
         private async Task<IReadOnlyList<string>> WaitForOneHolderAsync(HaPgInventory inventory, NodeContext context)
         {
-            var (holders, _) = await Poll.UntilAsync(() => KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, context.CancellationToken), h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500),
-                context.CancellationToken).ConfigureAwait(false);
+            var (holders, _) = await Poll.UntilAsync(() => KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, context.CancellationToken),
+                h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500), context.CancellationToken).ConfigureAwait(false);
             return holders;
         }
 

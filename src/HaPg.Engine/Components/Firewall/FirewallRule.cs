@@ -26,6 +26,10 @@ namespace HaPg.Components.Firewall
         public int Port { get; }
         public string Protocol { get; }
 
+        /// <summary>The protocol as nft matches it without /etc/protocols: VRRP by number.</summary>
+        public string ProtocolNumberOrName =>
+            Protocol == VrrpProtocol ? VrrpProtocolNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : Protocol;
+
         /// <summary>CIDRs (nodes as /32 or /128), or <see cref="FirewallPlan.Anywhere"/>.</summary>
         public IReadOnlyList<string> Sources { get; }
 

@@ -43,9 +43,7 @@ namespace HaPg.Components.Firewall
             sb.Append("\t\tiif \"lo\" accept\n");
             foreach (var rule in rules)
             {
-                var match = rule.Port == FirewallRule.NoPort
-                    ? $"meta l4proto {(rule.Protocol == FirewallRule.VrrpProtocol ? FirewallRule.VrrpProtocolNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : rule.Protocol)}"
-                    : $"{rule.Protocol} dport {rule.Port}";
+                var match = rule.Port == FirewallRule.NoPort ? $"meta l4proto {rule.ProtocolNumberOrName}" : $"{rule.Protocol} dport {rule.Port}";
                 var comment = $" comment \"{rule.Service}\"";
                 if (rule.FromAnywhere)
                 {
