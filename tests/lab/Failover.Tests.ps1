@@ -342,6 +342,16 @@ Describe 'Test-HaPgFailover -ReportPath, read in a browser' -Tag Lab {
         @(Get-ChromiumValue $browser $summary | ConvertFrom-Json) | Should -Be $expected
     }
 
+    It "sets the crash's downtime against the leader lease read from Patroni" {
+        $crash = $reported[1]
+        $crash.LeaderTtl.TotalSeconds | Should -Be 20
+        $crash.LoopWait.TotalSeconds | Should -Be 5
+        $floor = $crash.WriteDowntime - ($crash.LeaderTtl - $crash.LoopWait)
+        $expected = ($(if ($floor -ge [TimeSpan]::Zero) { '+' } else { '-' })) + $floor.Duration().TotalSeconds.ToString('0.000', [cultureinfo]::InvariantCulture) + ' s'
+        $shown = 'JSON.stringify([...document.querySelectorAll("section.scenario td[data-field=AboveLeaseFloor]")].map(td => td.innerText))'
+        @(Get-ChromiumValue $browser $shown | ConvertFrom-Json) | Should -Be @($expected)
+    }
+
     It 'holds no secret of the inventory and no node address' {
         $text = Get-Content -LiteralPath $reportPath -Raw
         $secrets = @($inventory.Secrets.PSObject.Properties.Value | Where-Object { $_ -is [securestring] } |

@@ -77,7 +77,7 @@ namespace HaPg.Failover
         {
             var started = clock.Now;
             context.SetStatus("checking the cluster is healthy");
-            var synchronous = await IsSynchronousAsync().ConfigureAwait(false);
+            var (synchronous, ttl, loopWait) = await ReadDynamicConfigAsync().ConfigureAwait(false);
             var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90), synchronous).ConfigureAwait(false);
             var leader = before.Single(m => m.IsLeader);
             var divergedBefore = await FindDivergedReplicasAsync(before).ConfigureAwait(false);
@@ -181,6 +181,8 @@ namespace HaPg.Failover
             FailoverAnalysis.Analyze(workload.Attempts, readBack, faultAt).ApplyTo(result);
             result.Writes = workload.Attempts.ToArray();
             result.SynchronousMode = synchronous;
+            result.LeaderTtl = ttl is long t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
+            result.LoopWait = loopWait is long l ? TimeSpan.FromSeconds(l) : (TimeSpan?)null;
             result.MembersBefore = before.ToArray();
             SplitBrainDetector.ForOneSecondRounds().Detect(prober.Samples).ApplyTo(result);
 
@@ -565,8 +567,8 @@ namespace HaPg.Failover
             return Array.Empty<PatroniMember>();
         }
 
-        /// <summary>Patroni's dynamic synchronous_mode, from the first database node that answers GET /config.</summary>
-        private async Task<bool> IsSynchronousAsync()
+        /// <summary>Patroni's dynamic synchronous_mode, ttl and loop_wait, from the first database node that answers GET /config.</summary>
+        private async Task<(bool Synchronous, long? Ttl, long? LoopWait)> ReadDynamicConfigAsync()
         {
             foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
             {
@@ -574,14 +576,18 @@ namespace HaPg.Failover
                 {
                     var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, node, "/config", Cancel)
                         .ConfigureAwait(false);
-                    if (status == 200) return DataTree.ParseMap(body).Bool("synchronous_mode") == true;
+                    if (status == 200)
+                    {
+                        var config = DataTree.ParseMap(body);
+                        return (config.Bool("synchronous_mode") == true, config.Long("ttl"), config.Long("loop_wait"));
+                    }
                 }
                 catch (HaPgRemoteException)
                 {
                 }
             }
 
-            return false;
+            return (false, null, null);
         }
 
         /// <summary>Drops the test table through HAProxy.</summary>

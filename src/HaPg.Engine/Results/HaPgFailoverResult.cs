@@ -61,6 +61,13 @@ namespace HaPg.Results
         public DateTimeOffset? WriteOutageStart { get; set; }
         public DateTimeOffset? WriteOutageEnd { get; set; }
 
+        /// <summary>
+        /// Patroni's leader lease (ttl) and loop_wait, from its dynamic config: a leader that dies unannounced keeps the lock until
+        /// its key expires, ttl − loop_wait to ttl after its last renewal. The physical floor of a crash's downtime.
+        /// </summary>
+        public TimeSpan? LeaderTtl { get; set; }
+        public TimeSpan? LoopWait { get; set; }
+
         /// <summary>Whether Patroni ran in synchronous mode, which makes a lost write a failure.</summary>
         public bool SynchronousMode { get; set; }
 

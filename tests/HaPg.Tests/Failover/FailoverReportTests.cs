@@ -285,6 +285,27 @@ namespace HaPg.Tests.Failover
         }
 
         [Fact]
+        public void ReportSaysHowFarACrashsDowntimeIsAboveTheLeaseFloor()
+        {
+            var crash = Crash();
+            crash.WriteDowntime = TimeSpan.FromMilliseconds(15710);
+            crash.LeaderTtl = TimeSpan.FromSeconds(20);
+            crash.LoopWait = TimeSpan.FromSeconds(5);
+            var switchover = Crash();
+            switchover.Scenario = HaPgFailoverScenario.Switchover;
+            switchover.LeaderTtl = crash.LeaderTtl;
+            switchover.LoopWait = crash.LoopWait;
+            var html = Parse(new FailoverReportDocument(new[] { crash, switchover, Crash() }, Fault).ToHtml());
+
+            var sections = html.Descendants("section").Where(s => s.Attribute("class")?.Value == "scenario").ToList();
+            Assert.Equal("+0.710 s", FieldOf(sections[0], "AboveLeaseFloor"));
+            Assert.Contains("expires 15–20 s after its last renewal", FieldOf(sections[0], "LeaderLease"));
+            Assert.Contains("ttl 20 s", FieldOf(sections[1], "LeaderLease"));
+            Assert.DoesNotContain(sections[1].Descendants("td"), td => td.Attribute("data-field")?.Value == "AboveLeaseFloor");
+            Assert.DoesNotContain(sections[2].Descendants("td"), td => td.Attribute("data-field")?.Value == "LeaderLease");
+        }
+
+        [Fact]
         public void ReportWithNoResultStillSaysSo()
         {
             var html = Parse(new FailoverReportDocument(Array.Empty<HaPgFailoverResult>(), Fault).ToHtml());

@@ -249,7 +249,7 @@ namespace HaPg.Failover.Report
                 ("Two writable primaries", "SplitBrainObserved", YesNo(r.SplitBrainObserved)),
                 ("Diverged replicas", "DivergedReplicas", r.DivergedReplicas.Length == 0 ? "none" : string.Join(", ", r.DivergedReplicas)),
                 ("Restored node streaming after", "OldLeaderRejoinTime", r.OldLeaderRejoined ? Seconds(r.OldLeaderRejoinTime) : "not back"),
-            }.Concat(r.VirtualIPHolderBefore is null ? Enumerable.Empty<(string, string, string)>() : new[]
+            }.Concat(LeaseRows(r)).Concat(r.VirtualIPHolderBefore is null ? Enumerable.Empty<(string, string, string)>() : new[]
             {
                 ("Virtual IP holder", "VirtualIPHolder", $"{r.VirtualIPHolderBefore} → {Dash(r.VirtualIPHolderAfter)}"),
                 ("Virtual IP moved after", "TimeToVirtualIPMove", Seconds(r.TimeToVirtualIPMove)),
@@ -263,6 +263,31 @@ namespace HaPg.Failover.Report
 
             return table;
         }
+
+        /// <summary>
+        /// The leader lease, and for a fault the leader does not announce (crash, cut, hard stop, freeze) how far the downtime is
+        /// above the lease's earliest expiry, ttl − loop_wait: the physical floor, since no replica may take the lock sooner.
+        /// </summary>
+        private static IEnumerable<(string, string, string)> LeaseRows(HaPgFailoverResult r)
+        {
+            if (r.LeaderTtl is not TimeSpan ttl || r.LoopWait is not TimeSpan loopWait)
+            {
+                yield break;
+            }
+
+            var floor = ttl - loopWait;
+            yield return ("Leader lease", "LeaderLease",
+                $"ttl {ttl.TotalSeconds:0} s, loop_wait {loopWait.TotalSeconds:0} s: an unannounced leader's key expires {floor.TotalSeconds:0}–{ttl.TotalSeconds:0} s after its last renewal");
+            if (LeaseBound(r.Scenario) && r.WriteDowntime is TimeSpan downtime)
+            {
+                yield return ("Above the lease's earliest expiry", "AboveLeaseFloor", (downtime >= floor ? "+" : "-") + Seconds((downtime - floor).Duration()));
+            }
+        }
+
+        /// <summary>The faults where the lock must expire before another member may take it.</summary>
+        public static bool LeaseBound(HaPgFailoverScenario scenario) =>
+            scenario == HaPgFailoverScenario.Crash || scenario == HaPgFailoverScenario.Isolate || scenario == HaPgFailoverScenario.NodeHardStop
+            || scenario == HaPgFailoverScenario.NodeFreeze;
 
         private static XElement Members(string title, string when, IReadOnlyCollection<PatroniMember> members)
         {
