@@ -10,6 +10,7 @@ using HaPg.Components.Platform;
 using HaPg.Execution;
 using HaPg.Remote;
 using HaPg.Inventory;
+using HaPg.Operations;
 using HaPg.Results;
 using HaPg.Steps;
 
@@ -74,61 +75,30 @@ namespace HaPg.PowerShell
                     continue;
                 }
 
-                Process(inventory);
+                try
+                {
+                    Process(inventory);
+                }
+                catch (HaPgValidationException ex)
+                {
+                    ThrowTerminatingError(ex.Issue.ToErrorRecord());
+                }
             }
         }
 
         /// <summary>The name results carry in their Step property, e.g. "Install-HaPgEtcd".</summary>
         protected string CommandName => MyInvocation.MyCommand.Name;
 
-        protected bool IsWhatIf =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-                ? LanguagePrimitives.IsTrue(value)
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        protected bool IsWhatIf => Runner.Sink.IsWhatIf;
 
-        /// <summary>
-        /// Shows every plan to ShouldProcess, runs the approved ones in parallel (one reused connection per node),
-        /// and writes one result per node as it finishes. <paramref name="complete"/> fills the cmdlet-specific
-        /// part of the result after the node's steps ran. Under -WhatIf, writes a WhatIf result per node and
-        /// records in the pipeline that nothing was done, so later cmdlets without -WhatIf do not build on it.
-        /// </summary>
+        /// <summary>The operation context for <paramref name="inventory"/>: this cmdlet's runner, step name and throttle.</summary>
+        protected OperationContext Operation(HaPgInventory inventory) => new OperationContext(inventory, Runner, CommandName, ThrottleLimit);
+
+        /// <inheritdoc cref="OperationContext.RunPlans"/>
         /// <remarks>Not generic on purpose: a constraint on an Engine type would load HaPg.Engine during PowerShell's import scan.</remarks>
         protected IReadOnlyList<HaPgResult> RunPlans(HaPgInventory inventory, IReadOnlyList<NodePlan> plans, string activity,
-            Func<NodeContext, IReadOnlyList<StepOutcome>, Task<HaPgResult>> complete, HaPgRole role, Func<HaPgResult> whatIfResult)
-        {
-            var approved = Approve(plans, activity);
-            foreach (var skipped in plans.Where(p => !approved.Contains(p)))
-            {
-                var result = whatIfResult();
-                result.Status = HaPgStatus.WhatIf;
-                Stamp(result, inventory, skipped.Node, role, TimeSpan.Zero);
-                result.Messages.AddRange(skipped.Describe());
-                Runner.RecordNotDone(inventory, skipped.Node.Name, activity);
-                WriteObject(result);
-            }
-
-            var byNode = approved.ToDictionary(p => p.Node.Name, StringComparer.OrdinalIgnoreCase);
-            return Runner.Run(inventory, approved.Select(p => p.Node).ToList(), ThrottleLimit, activity, async context =>
-            {
-                var clock = Stopwatch.StartNew();
-                var steps = new StepContext(context.Host, context.CancellationToken, context.WriteVerbose);
-                var outcomes = await byNode[context.Node.Name].RunAsync(steps, context.SetStatus).ConfigureAwait(false);
-                var result = await complete(context, outcomes).ConfigureAwait(false);
-                result.Changed |= outcomes.Any(o => o.Changed);
-                result.Messages.InsertRange(0, outcomes.Where(o => o.Changed).Select(o => o.ToString()));
-                Stamp(result, inventory, context.Node, role, clock.Elapsed);
-                return result;
-            });
-        }
-
-        private void Stamp(HaPgResult result, HaPgInventory inventory, HaPgNode node, HaPgRole role, TimeSpan duration)
-        {
-            result.Node = node.Name;
-            result.Role = role == HaPgRole.None ? node.Roles.ToString() : role.ToString();
-            result.Step = CommandName;
-            result.Duration = duration;
-            result.Inventory = inventory;
-        }
+            Func<NodeContext, IReadOnlyList<StepOutcome>, Task<HaPgResult>> complete, HaPgRole role, Func<HaPgResult> whatIfResult) =>
+            Operation(inventory).RunPlans(plans, activity, complete, role, whatIfResult);
 
         /// <summary>Does the cmdlet's work for one inventory.</summary>
         protected abstract void Process(HaPgInventory inventory);
@@ -139,76 +109,16 @@ namespace HaPg.PowerShell
         protected IReadOnlyList<HaPgNode> SelectNodes(HaPgInventory inventory, HaPgRole role) =>
             NodeRunner.SelectNodes(this, inventory, Node).Where(n => role == HaPgRole.None || n.HasRole(role)).ToList();
 
-        /// <summary>
-        /// Asks ShouldProcess for each node, listing its exact commands and files. Returns the approved plans;
-        /// under -WhatIf none, and nothing is touched.
-        /// </summary>
-        protected IReadOnlyList<NodePlan> Approve(IEnumerable<NodePlan> plans, string action)
-        {
-            var approved = new List<NodePlan>();
-            foreach (var plan in plans)
-            {
-                var description = action + Environment.NewLine + string.Join(Environment.NewLine, plan.Describe().Select(l => "  " + l));
-                if (ShouldProcess($"{plan.Node.Name} ({plan.Node.Address})", description))
-                {
-                    approved.Add(plan);
-                }
-            }
+        /// <inheritdoc cref="OperationContext.AdoptDeployedSecrets"/>
+        protected bool AdoptDeployedSecrets(HaPgInventory inventory) => Operation(inventory).AdoptDeployedSecrets();
 
-            return approved;
-        }
+        /// <inheritdoc cref="OperationContext.RequireSupportedPlatform"/>
+        protected IReadOnlyList<NodePlatform> RequireSupportedPlatform(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes) =>
+            Operation(inventory).RequireSupportedPlatform(nodes);
 
-        /// <summary>
-        /// Takes the passwords the cluster already uses, from config.yml on its database nodes: the cluster is the source
-        /// of truth, so an inventory without its secrets file still drives it. Returns false when no node has a config.
-        /// </summary>
-        protected bool AdoptDeployedSecrets(HaPgInventory inventory)
-        {
-            var deployed = ReadDeployedFile(inventory, inventory.NodesWithRole(HaPgRole.Postgres).ToList(), PatroniConfig.FilePath);
-            if (deployed is null)
-            {
-                return false;
-            }
-
-            PatroniSteps.Adopt(inventory.Secrets, PatroniConfig.ReadPasswords(deployed));
-            return true;
-        }
-
-        /// <summary>
-        /// Reads every node's platform (os-release, apt's versions) in parallel and refuses them all at once, before anything
-        /// changes, when any runs a release HaPg does not support (HaPg.Platform.Unsupported). Under -WhatIf nothing is read.
-        /// Returns the platforms of the nodes that answered; a node that did not has its error written.
-        /// </summary>
-        protected IReadOnlyList<NodePlatform> RequireSupportedPlatform(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
-        {
-            if (IsWhatIf)
-            {
-                return Array.Empty<NodePlatform>();
-            }
-
-            var platforms = Runner.Run(inventory, nodes, ThrottleLimit, "Reading each node's platform", async context =>
-            {
-                context.SetStatus("reading os-release and apt's versions");
-                var read = await context.Host.RunAsync(new RemoteCommand(NodePlatform.ReadCommand) { Sudo = false }, context.CancellationToken, "read platform")
-                    .ConfigureAwait(false);
-                var platform = NodePlatform.Parse(context.Node.Name, read.Stdout);
-                context.WriteVerbose($"platform {platform.Os} ({platform.Codename ?? "no codename"}); PostgreSQL {platform.PostgresMajor?.ToString() ?? "unknown"}, Patroni {platform.PatroniVersion?.ToString() ?? "unknown"}");
-                return platform;
-            }, writeResults: false);
-            if (PlatformSupport.Unsupported(platforms) is ValidationIssue unsupported)
-            {
-                ThrowTerminatingError(unsupported.ToErrorRecord());
-            }
-
-            return platforms;
-        }
-
-        /// <summary>The file at <paramref name="path"/> as deployed on the first of <paramref name="nodes"/> that has it (read in parallel), or null.</summary>
+        /// <inheritdoc cref="OperationContext.ReadDeployedFile"/>
         protected string? ReadDeployedFile(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes, string path) =>
-            Runner.Run(inventory, nodes, ThrottleLimit, "Reading " + path,
-                    async context => await context.Host.ReadFileAsync(path, context.CancellationToken).ConfigureAwait(false) ?? string.Empty,
-                    writeResults: false)
-                .FirstOrDefault(content => content.Length > 0);
+            Operation(inventory).ReadDeployedFile(nodes, path);
 
         protected override void StopProcessing() => runner?.Stop();
 

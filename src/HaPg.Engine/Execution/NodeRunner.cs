@@ -24,12 +24,26 @@ namespace HaPg.Execution
     {
         private static int nextActivityId;
 
-        private readonly PSCmdlet cmdlet;
+        private readonly IOperationSink sink;
+        private readonly Func<HaPgInventory, ConnectionPool> acquirePool;
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private readonly Dictionary<HaPgInventory, ConnectionPool> pools = new Dictionary<HaPgInventory, ConnectionPool>();
         private readonly int activityId = Interlocked.Increment(ref nextActivityId);
 
-        public NodeRunner(PSCmdlet cmdlet) => this.cmdlet = cmdlet;
+        public NodeRunner(PSCmdlet cmdlet)
+            : this(new CmdletSink(cmdlet))
+        {
+        }
+
+        /// <param name="sink">Where output goes.</param>
+        /// <param name="acquirePool">The connections per inventory; by default the SSH pool shared by a pipeline.</param>
+        public NodeRunner(IOperationSink sink, Func<HaPgInventory, ConnectionPool>? acquirePool = null)
+        {
+            this.sink = sink;
+            this.acquirePool = acquirePool ?? ConnectionPool.Acquire;
+        }
+
+        public IOperationSink Sink => sink;
 
         /// <summary>Used when this runner opens a node's connection (a pipeline shares open ones).</summary>
         public SshConnectOptions ConnectOptions { get; set; } = new SshConnectOptions();
@@ -79,7 +93,7 @@ namespace HaPg.Execution
             var done = 0;
             var token = stopping.Token;
 
-            void Progress(string node, string status) => queue.Add(() => cmdlet.WriteProgress(new ProgressRecord(activityId, activity, $"[{node}] {status}")
+            void Progress(string node, string status) => queue.Add(() => sink.WriteProgress(new ProgressRecord(activityId, activity, $"[{node}] {status}")
             {
                 PercentComplete = nodes.Count == 0 ? 100 : Volatile.Read(ref done) * 100 / nodes.Count,
             }));
@@ -89,7 +103,7 @@ namespace HaPg.Execution
                 pool.RecordFailure(ex.NodeName, activity);
                 var record = ex.ToErrorRecord();
                 record.ErrorDetails = new ErrorDetails(redactor.Redact(ex.Message));
-                cmdlet.WriteError(record);
+                sink.WriteError(record);
             });
 
             async Task RunNode(HaPgNode node)
@@ -98,8 +112,8 @@ namespace HaPg.Execution
                 try
                 {
                     var context = new NodeContext(node, pool, ConnectOptions, redactor, token,
-                        line => queue.Add(() => cmdlet.WriteVerbose($"[{node.Name}] {line}")),
-                        line => queue.Add(() => cmdlet.WriteWarning($"[{node.Name}] {line}")),
+                        line => queue.Add(() => sink.WriteVerbose($"[{node.Name}] {line}")),
+                        line => queue.Add(() => sink.WriteWarning($"[{node.Name}] {line}")),
                         status => Progress(node.Name, status),
                         Fail,
                         action => queue.Add(action));
@@ -109,7 +123,7 @@ namespace HaPg.Execution
                         results.Enqueue(result);
                         if (writeResults)
                         {
-                            queue.Add(() => cmdlet.WriteObject(result));
+                            queue.Add(() => sink.WriteObject(result!));
                         }
                     }
                 }
@@ -149,7 +163,7 @@ namespace HaPg.Execution
                 }
             }
 
-            cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            sink.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             if (token.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
@@ -175,7 +189,7 @@ namespace HaPg.Execution
             }
 
             var message = $"Skipped: an earlier step of this pipeline failed ({string.Join("; ", failures)}). Fix that and run the pipeline again.";
-            cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(message), "HaPg.Pipeline.UpstreamFailed",
+            sink.WriteError(new ErrorRecord(new InvalidOperationException(message), "HaPg.Pipeline.UpstreamFailed",
                 ErrorCategory.OperationStopped, inventory));
             return true;
         }
@@ -203,7 +217,7 @@ namespace HaPg.Execution
         {
             if (!pools.TryGetValue(inventory, out var pool))
             {
-                pool = ConnectionPool.Acquire(inventory);
+                pool = acquirePool(inventory);
                 pools.Add(inventory, pool);
             }
 

@@ -71,6 +71,10 @@ namespace HaPg.Remote
         }
 
         /// <summary>Drops one reference; the last one closes every connection.</summary>
+        /// <summary>A pool over hosts given directly, not opened over SSH: for tests of operations against recording hosts.</summary>
+        internal static ConnectionPool Over(HaPgInventory inventory, Func<HaPgNode, IRemoteHost> host) =>
+            new ConnectionPool(inventory, (node, options, ct) => Task.FromResult(host(node))) { references = 1 };
+
         public void Release()
         {
             lock (PoolsGate)
