@@ -16,7 +16,7 @@ namespace HaPg.Components.Patroni
         /// <summary>Outside /tmp, in postgres' home, so nobody else can plant or read it.</summary>
         public const string PgPassPath = "/var/lib/postgresql/.pgpass_patroni";
 
-        public const string UnixSocketDirectory = "/var/run/postgresql";
+        public const string UnixSocketDirectory = PostgresHost.UnixSocketDirectory;
 
         /// <summary>The config as an ordered tree (what <see cref="Render"/> writes).</summary>
         public static DataMap Build(HaPgInventory inventory, HaPgNode node, int postgresMajor, PatroniSettings settings, PatroniPasswords passwords)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
-using HaPg.Components.Patroni;
 using HaPg.Inventory;
 using HaPg.Remote;
 
@@ -12,7 +11,7 @@ namespace HaPg.Components.Postgres
     {
         /// <summary>The shell command that prints the query's result unaligned, without headers.</summary>
         public static string Command(HaPgInventory inventory, string sql) =>
-            "runuser -u postgres -- psql -X -q -t -A -h " + PatroniConfig.UnixSocketDirectory + " -p " +
+            "runuser -u postgres -- psql -X -q -t -A -h " + PostgresHost.UnixSocketDirectory + " -p " +
             inventory.Ports.Postgres.ToString(CultureInfo.InvariantCulture) + " -d postgres -c " + ShellQuote.Quote(sql);
 
         /// <summary>The replica's WAL receiver status ("streaming" when it follows its leader); empty on a primary or when down.</summary>

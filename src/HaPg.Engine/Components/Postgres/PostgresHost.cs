@@ -10,6 +10,9 @@ namespace HaPg.Components.Postgres
     public static class PostgresHost
     {
         /// <summary>Lists the installed majors' bin directories (one per line). Exit 2 with no output when none.</summary>
+        /// <summary>Where PostgreSQL puts its local socket (Patroni sets unix_socket_directories to it).</summary>
+        public const string UnixSocketDirectory = "/var/run/postgresql";
+
         public const string DiscoverBinDirCommand = "ls -d /usr/lib/postgresql/*/bin";
 
         public static string BinDir(int major) => $"/usr/lib/postgresql/{major.ToString(CultureInfo.InvariantCulture)}/bin";
