@@ -27,7 +27,7 @@ namespace HaPg.PowerShell.Commands
     {
         protected override void Process(HaPgInventory inventory)
         {
-            var snapshot = ClusterReader.Read(Runner, inventory, ThrottleLimit);
+            var snapshot = ClusterReader.Read(Runner, inventory, inventory.Nodes, ClusterViews.Haproxy | ClusterViews.Etcd, ThrottleLimit);
             var healthy = snapshot.Etcd.Count(e => e.Healthy == true);
             var etcdLeader = snapshot.Etcd.FirstOrDefault(e => e.IsLeader == true)?.Node;
             var etcd = $"{healthy}/{snapshot.Etcd.Count} healthy{(etcdLeader is null ? string.Empty : ", leader " + etcdLeader)}";

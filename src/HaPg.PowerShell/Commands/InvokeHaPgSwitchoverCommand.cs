@@ -1,11 +1,8 @@
 using System;
-using System.Diagnostics;
-using System.Linq;
 using System.Management.Automation;
-using HaPg.Components.Patroni;
 using HaPg.Execution;
 using HaPg.Inventory;
-using HaPg.Remote;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -41,57 +38,11 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(5, 600)]
         public int TimeoutSeconds { get; set; } = 60;
 
-        protected override void Process(HaPgInventory inventory)
-        {
-            AdoptDeployedSecrets(inventory);
-            var members = Runner.Run(inventory, SelectNodes(inventory, HaPgRole.Postgres), ThrottleLimit, "Reading the cluster",
-                    context => PatroniApi.GetClusterAsync(context.Host, inventory, context.CancellationToken), writeResults: false)
-                .FirstOrDefault(m => m.Count > 0);
-            var leader = members?.FirstOrDefault(m => m.IsLeader);
-            var candidate = Candidate is null ? PatroniSwitchover.BestCandidate(members ?? Array.Empty<PatroniMember>())
-                : members?.FirstOrDefault(m => m.Name.Equals(Candidate, StringComparison.OrdinalIgnoreCase) && !m.IsLeader);
-            if (leader is null || candidate is null)
+        protected override void Process(HaPgInventory inventory) =>
+            new Switchover(Operation(inventory), SelectNodes(inventory, HaPgRole.Postgres))
             {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                        $"No switchover possible: leader {leader?.Name ?? "none"}, candidate {Candidate ?? "(best replica)"} not a running replica; members: {string.Join("; ", members ?? Array.Empty<PatroniMember>())}."),
-                    "HaPg.Switchover.NoCandidate", ErrorCategory.InvalidOperation, Candidate ?? inventory.ClusterName));
-                return;
-            }
-
-            if (PatroniSwitchover.Refusal(members!, candidate) is string refusal)
-            {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(refusal), "HaPg.Switchover.NotSyncStandby",
-                    ErrorCategory.InvalidArgument, candidate.Name));
-                return;
-            }
-
-            if (!ShouldProcess(inventory.ClusterName, $"Switch over from {leader.Name} to {candidate.Name}"))
-            {
-                return;
-            }
-
-            var leaderNode = inventory.FindNode(leader.Name)!;
-            var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
-            Runner.Run(inventory, new[] { leaderNode }, 1, "Switching over", async context =>
-            {
-                var clock = Stopwatch.StartNew();
-                context.SetStatus($"handing over to {candidate.Name}");
-                var after = await PatroniSwitchover.SwitchAsync(context.Host, inventory, leader.Name, candidate.Name, new PatroniSettings().RestApiUser,
-                    passwords.RestApi!, TimeSpan.FromSeconds(TimeoutSeconds), context.CancellationToken).ConfigureAwait(false);
-                return new HaPgSwitchoverResult
-                {
-                    Node = leader.Name,
-                    Role = nameof(HaPgRole.Postgres),
-                    Step = CommandName,
-                    Changed = true,
-                    Duration = clock.Elapsed,
-                    OldLeader = leader.Name,
-                    NewLeader = candidate.Name,
-                    TimelineBefore = leader.Timeline,
-                    TimelineAfter = after.FirstOrDefault(m => m.IsLeader)?.Timeline,
-                    Inventory = inventory,
-                };
-            });
-        }
+                Candidate = Candidate,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            }.Run();
     }
 }

@@ -1,13 +1,7 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
-using System.Linq;
 using System.Management.Automation;
-using HaPg.Components.Patroni;
-using HaPg.Components.Postgres;
-using HaPg.Execution;
 using HaPg.Inventory;
-using HaPg.Remote;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -46,129 +40,12 @@ namespace HaPg.PowerShell.Commands
         [ValidateRange(30, 86400)]
         public int TimeoutSeconds { get; set; } = 1800;
 
-        protected override void Process(HaPgInventory inventory)
-        {
-            AdoptDeployedSecrets(inventory);
-            var states = Runner.Run(inventory, SelectNodes(inventory, HaPgRole.Postgres), ThrottleLimit, "Reading the replicas", async context =>
+        protected override void Process(HaPgInventory inventory) =>
+            new ReplicaRebuild(Operation(inventory), SelectNodes(inventory, HaPgRole.Postgres))
             {
-                var members = await PatroniApi.GetClusterAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
-                var facts = await ReplicaRepair.ReadAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
-                return new ReplicaState(context.Node, members, facts.WalReceiver, facts.History);
-            }, writeResults: false);
-
-            var members = states.Select(s => s.Members).FirstOrDefault(m => m.Count > 0) ?? Array.Empty<PatroniMember>();
-            var leader = members.FirstOrDefault(m => m.IsLeader);
-            if (leader is null)
-            {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                        $"No repair without a leader to copy from: members {string.Join("; ", members)}. Run Test-HaPgCluster."),
-                    "HaPg.Repair.NoLeader", ErrorCategory.InvalidOperation, inventory.ClusterName));
-                return;
-            }
-
-            var leaderHistory = ReplicaRepair.LeaderHistory(leader, states.FirstOrDefault(s => s.Node.Name == leader.Name)?.History);
-            var reasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var state in states.OrderBy(s => s.Node.Name, StringComparer.Ordinal))
-            {
-                var member = members.FirstOrDefault(m => m.Name == state.Node.Name);
-                if (state.Node.Name == leader.Name)
-                {
-                    if (Node is not null)
-                    {
-                        WriteError(new ErrorRecord(new InvalidOperationException(
-                                $"{state.Node.Name} is the leader; only a replica can be reinitialized. Invoke-HaPgSwitchover first."),
-                            "HaPg.Repair.IsLeader", ErrorCategory.InvalidArgument, state.Node.Name));
-                    }
-
-                    continue;
-                }
-
-                var reason = ReplicaRepair.Diagnose(member, state.WalReceiver, state.History, leaderHistory);
-                var result = NewResult(inventory, state, leader, member);
-                if (reason is null && !Force)
-                {
-                    result.Reason = "streaming";
-                    WriteObject(result);
-                    continue;
-                }
-
-                result.Reason = reason ?? "rebuild requested (-Force)";
-                var action = $"Reinitialize from {leader.Name}: POST {PatroniApi.Url(inventory, state.Node, "/reinitialize")}; Patroni stops PostgreSQL, " +
-                             $"replaces the data directory with a copy of the leader's, and starts it as a replica. Reason: {result.Reason}";
-                if (!ShouldProcess($"{state.Node.Name} ({state.Node.Address})", action))
-                {
-                    result.Status = IsWhatIf ? HaPgStatus.WhatIf : HaPgStatus.Skipped;
-                    result.Messages.Add(action);
-                    WriteObject(result);
-                    continue;
-                }
-
-                if (member?.Role == PatroniSwitchover.SyncStandbyRole)
-                {
-                    WriteWarning($"{state.Node.Name} is the synchronous standby: with synchronous_mode_strict, writes wait until it streams again.");
-                }
-
-                reasons[state.Node.Name] = result.Reason;
-            }
-
-            var approved = states.Where(s => reasons.ContainsKey(s.Node.Name)).ToList();
-            var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
-            Runner.Run(inventory, approved.Select(s => s.Node).ToList(), ThrottleLimit, "Reinitializing replicas", async context =>
-            {
-                var clock = Stopwatch.StartNew();
-                var state = approved.First(s => s.Node.Name == context.Node.Name);
-                await ReplicaRepair.ReinitializeAsync(context.Host, inventory, new PatroniSettings().RestApiUser, passwords.RestApi!,
-                    TimeSpan.FromSeconds(TimeoutSeconds), context.SetStatus, context.CancellationToken).ConfigureAwait(false);
-                var result = NewResult(inventory, state, leader, members.FirstOrDefault(m => m.Name == state.Node.Name));
-                result.Changed = true;
-                result.Reason = reasons[state.Node.Name];
-                result.Messages.Add($"reinitialized from {leader.Name} and streaming");
-
-                context.SetStatus("waiting until HAProxy routes reads to it");
-                var proxies = new List<IRemoteHost>();
-                foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
-                {
-                    proxies.Add(await context.HostForAsync(proxy).ConfigureAwait(false));
-                }
-
-                if (!await ReplicaRepair.WaitServingReadsAsync(proxies, state.Node.Name, TimeSpan.FromSeconds(60), context.CancellationToken).ConfigureAwait(false))
-                {
-                    var notRouted = $"{state.Node.Name} streams, but HAProxy does not route reads to it after 60 s; see Test-HaPgCluster";
-                    result.Messages.Add(notRouted);
-                    context.WriteWarning(notRouted);
-                }
-
-                result.Duration = clock.Elapsed;
-                return result;
-            });
-        }
-
-        private HaPgReplicaRepairResult NewResult(HaPgInventory inventory, ReplicaState state, PatroniMember leader, PatroniMember? member) =>
-            new HaPgReplicaRepairResult
-            {
-                Node = state.Node.Name,
-                Role = nameof(HaPgRole.Postgres),
-                Step = CommandName,
-                Leader = leader.Name,
-                LeaderTimeline = leader.Timeline,
-                TimelineBefore = member?.Timeline,
-                Inventory = inventory,
-            };
-
-        private sealed class ReplicaState
-        {
-            public ReplicaState(HaPgNode node, IReadOnlyList<PatroniMember> members, string walReceiver, TimelineHistory? history)
-            {
-                Node = node;
-                Members = members;
-                WalReceiver = walReceiver;
-                History = history;
-            }
-
-            public HaPgNode Node { get; }
-            public IReadOnlyList<PatroniMember> Members { get; }
-            public string WalReceiver { get; }
-            public TimelineHistory? History { get; }
-        }
+                Force = Force,
+                NodesNamed = Node is not null,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            }.Run();
     }
 }

@@ -35,26 +35,24 @@ namespace HaPg.Components.Cluster
         {
             var checks = new List<ClusterCheck>();
             var leaders = snapshot.Members.Where(m => m.IsLeader).ToList();
-            var leader = leaders.Count == 1 ? leaders[0].Name : null;
+            var leader = snapshot.Leader?.Name;
             checks.Add(new ClusterCheck(OneLeader, leader ?? inventory.ClusterName, leaders.Count == 1,
                 snapshot.Members.Count == 0 ? "no database node's Patroni answered"
                     : $"{leaders.Count} leader(s): {string.Join(", ", leaders.Select(l => l.Name))}"));
 
-            var leaderHistory = leader is null ? null
-                : ReplicaRepair.LeaderHistory(leaders[0], snapshot.Nodes.TryGetValue(leader, out var leaderFacts) ? leaderFacts.History : null);
             foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres).Where(n => n.Name != leader))
             {
-                var member = snapshot.Members.FirstOrDefault(m => m.Name == node.Name);
+                var member = snapshot.Member(node.Name);
                 snapshot.Nodes.TryGetValue(node.Name, out var facts);
                 var streaming = member is not null && facts?.WalReceiver == "streaming" && member.LagBytes is long lag && lag <= maxLagBytes;
-                var repair = ReplicaRepair.Diagnose(member, facts?.WalReceiver ?? string.Empty, facts?.History, leaderHistory);
+                var repair = snapshot.RepairReason(node.Name);
                 checks.Add(new ClusterCheck(ReplicaStreaming, node.Name, streaming, member is null
                     ? "not a member of the cluster"
                     : $"role {member.Role}, state {member.State}, wal receiver '{facts?.WalReceiver}', lag {member.LagBytes?.ToString() ?? "unknown"} bytes (bound {maxLagBytes})"
                       + (ReplicaRepair.IsDivergence(repair) ? $"; {repair}: Repair-HaPgReplica -Node {node.Name}" : string.Empty)));
             }
 
-            var replicas = snapshot.Members.Where(m => !m.IsLeader && (m.State == "running" || m.State == "streaming")).Select(m => m.Name).OrderBy(n => n).ToList();
+            var replicas = snapshot.RunningReplicas.Select(m => m.Name).OrderBy(n => n).ToList();
             foreach (var proxy in inventory.NodesWithRole(HaPgRole.Haproxy))
             {
                 snapshot.Haproxy.TryGetValue(proxy.Name, out var servers);

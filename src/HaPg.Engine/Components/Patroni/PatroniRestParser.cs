@@ -25,6 +25,9 @@ namespace HaPg.Components.Patroni
 
         public bool IsLeader => PatroniRestParser.IsLeaderRole(Role);
 
+        /// <summary>A replica that runs: state "running" (Patroni 3) or "streaming" (Patroni 4 names a streaming replica so).</summary>
+        public bool IsRunningReplica => !IsLeader && (State == "running" || State == "streaming");
+
         public override string ToString() => $"{Name} {Role} {State}";
     }
 

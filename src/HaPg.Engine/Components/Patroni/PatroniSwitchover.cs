@@ -19,7 +19,7 @@ namespace HaPg.Components.Patroni
         /// no other), else the running replica with the least lag.
         /// </summary>
         public static PatroniMember? BestCandidate(IEnumerable<PatroniMember> members) =>
-            members.Where(m => !m.IsLeader && (m.State == "running" || m.State == "streaming"))
+            members.Where(m => m.IsRunningReplica)
                 .OrderBy(m => m.Role == SyncStandbyRole ? 0 : 1).ThenBy(m => m.LagBytes ?? long.MaxValue).ThenBy(m => m.Name, StringComparer.Ordinal)
                 .FirstOrDefault();
 

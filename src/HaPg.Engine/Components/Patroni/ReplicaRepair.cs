@@ -56,14 +56,14 @@ namespace HaPg.Components.Patroni
         /// <summary>The node's WAL receiver status, postmaster start and newest timeline history, in one query; empty when PostgreSQL is down.</summary>
         public static async Task<ReplicaFacts> ReadAsync(IRemoteHost host, HaPgInventory inventory, CancellationToken cancellationToken)
         {
-            const string sql = "select coalesce((select status from pg_stat_wal_receiver), '') || '|' || pg_postmaster_start_time() || '|' || (" +
-                               TimelineHistory.NewestSql + ")";
-            var output = await host.ExecuteAsync(new RemoteCommand(LocalPsql.Command(inventory, sql) + " 2>/dev/null") { LogStdout = false }, cancellationToken)
-                .ConfigureAwait(false);
+            var output = await host.ExecuteAsync(new RemoteCommand(ReadCommand(inventory)) { LogStdout = false }, cancellationToken).ConfigureAwait(false);
             return ReplicaFacts.Parse(output.Stdout);
         }
 
-        public static string NewestHistoryCommand(HaPgInventory inventory) => LocalPsql.Command(inventory, TimelineHistory.NewestSql);
+        /// <summary>The shell command <see cref="ReadAsync"/> runs; its output parses with <see cref="ReplicaFacts.Parse"/>.</summary>
+        public static string ReadCommand(HaPgInventory inventory) =>
+            LocalPsql.Command(inventory, "select coalesce((select status from pg_stat_wal_receiver), '') || '|' || pg_postmaster_start_time() || '|' || (" +
+                                         TimelineHistory.NewestSql + ")") + " 2>/dev/null";
 
         /// <summary>
         /// Asks the replica's own Patroni to reinitialize it (POST /reinitialize), then waits until it is a running
@@ -84,7 +84,7 @@ namespace HaPg.Components.Patroni
             {
                 var members = await PatroniApi.GetClusterAsync(host, inventory, cancellationToken).ConfigureAwait(false);
                 var member = members.FirstOrDefault(m => m.Name == name);
-                if (member is null || member.IsLeader || member.State != "running" && member.State != "streaming")
+                if (member is null || !member.IsRunningReplica)
                 {
                     return false;
                 }
