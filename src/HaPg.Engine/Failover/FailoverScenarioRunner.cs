@@ -3,40 +3,20 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using HaPg.Components.Common;
-using HaPg.Components.Etcd;
 using HaPg.Components.Patroni;
-using HaPg.Components.Postgres;
 using HaPg.Execution;
+using HaPg.Failover.Scenarios;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Results;
 
 namespace HaPg.Failover
 {
-    /// <summary>What a failover test may do and how long it waits.</summary>
-    public sealed class FailoverOptions
-    {
-        public double WriteRate { get; set; } = 20;
-
-        /// <summary>How long to wait for a new leader and for writes to come back after the fault.</summary>
-        public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(120);
-
-        /// <summary>How long a fault that should change nothing (replica crash, etcd member loss) is held.</summary>
-        public TimeSpan FaultHold { get; set; } = TimeSpan.FromSeconds(10);
-
-        /// <summary>How long the restored node may take to stream again.</summary>
-        public TimeSpan RejoinTimeout { get; set; } = TimeSpan.FromSeconds(120);
-
-        /// <summary>Whole-node faults (hard stop, freeze) and their way back, run on the pipeline thread with the node's name.</summary>
-        public Action<string>? InjectNodeFault { get; set; }
-        public Action<string>? HealNodeFault { get; set; }
-    }
-
     /// <summary>
     /// Runs one scenario against a healthy cluster: a writer through HAProxy and a prober run throughout; the fault is
     /// injected, recovery awaited, the fault always healed (also on error or Ctrl+C), the restored node awaited until it
-    /// streams again, and the writes read back and judged.
+    /// streams again, and the writes read back and judged. What differs between scenarios is the descriptor's
+    /// (<see cref="FailoverScenarios"/>); the verdict is <see cref="FailoverVerdict"/>'s.
     /// </summary>
     public sealed class FailoverScenarioRunner
     {
@@ -52,6 +32,7 @@ namespace HaPg.Failover
         private readonly FailoverOptions options;
         private readonly FailoverClock clock = new FailoverClock();
         private readonly FailoverEventLog events;
+        private readonly FailoverClusterReads cluster;
 
         public FailoverScenarioRunner(HaPgInventory inventory, NodeContext context, FailoverOptions options)
         {
@@ -59,28 +40,20 @@ namespace HaPg.Failover
             this.context = context;
             this.options = options;
             events = new FailoverEventLog(clock);
+            cluster = new FailoverClusterReads(inventory, context);
         }
 
         private CancellationToken Cancel => context.CancellationToken;
 
-        public static bool ChangesLeader(HaPgFailoverScenario scenario) =>
-            scenario != HaPgFailoverScenario.ReplicaCrash && scenario != HaPgFailoverScenario.EtcdMemberLoss && !MovesVirtualIP(scenario);
-
-        /// <summary>The faults on the virtual IP's holder: the address must move, the leader stays.</summary>
-        public static bool MovesVirtualIP(HaPgFailoverScenario scenario) =>
-            scenario == HaPgFailoverScenario.HaproxyStop || scenario == HaPgFailoverScenario.HaproxyNodeLoss;
-
-        private static bool IsWholeNodeFault(HaPgFailoverScenario scenario) =>
-            scenario == HaPgFailoverScenario.NodeHardStop || scenario == HaPgFailoverScenario.NodeFreeze || scenario == HaPgFailoverScenario.HaproxyNodeLoss;
-
         public async Task<HaPgFailoverResult> RunAsync(HaPgFailoverScenario scenario, string runId)
         {
+            var descriptor = FailoverScenarios.For(scenario);
             var started = clock.Now;
             context.SetStatus("checking the cluster is healthy");
-            var (synchronous, ttl, loopWait) = await ReadDynamicConfigAsync().ConfigureAwait(false);
-            var before = await WaitHealthyAsync(TimeSpan.FromSeconds(90), synchronous).ConfigureAwait(false);
+            var (synchronous, ttl, loopWait) = await cluster.ReadDynamicConfigAsync().ConfigureAwait(false);
+            var before = await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90), synchronous).ConfigureAwait(false);
             var leader = before.Single(m => m.IsLeader);
-            var divergedBefore = await FindDivergedReplicasAsync(before).ConfigureAwait(false);
+            var divergedBefore = await cluster.FindDivergedReplicasAsync(before).ConfigureAwait(false);
             if (divergedBefore.Count > 0)
             {
                 // Patroni counts such a replica as healthy (lag 0); a fault on top of it would be judged on a broken cluster.
@@ -89,8 +62,10 @@ namespace HaPg.Failover
                     $". Run Repair-HaPgReplica -Node {string.Join(",", divergedBefore.Keys)}.");
             }
 
-            var holder = inventory.VirtualIP is null ? null : await FindVirtualIPHolderAsync().ConfigureAwait(false);
-            var target = TargetOf(scenario, before, leader, holder);
+            var holder = inventory.VirtualIP is null ? null : await cluster.FindVirtualIPHolderAsync().ConfigureAwait(false);
+            var run = new FailoverScenarioContext(inventory, context.Node, options, events, before, leader, holder, context.HostForAsync,
+                context.RunOnPipelineThreadAsync, Cancel);
+            var target = descriptor.SelectTarget(run);
             var vantage = inventory.NodesWithRole(HaPgRole.Postgres).First(n => n.Name != target.Name);
             var result = new HaPgFailoverResult
             {
@@ -100,7 +75,7 @@ namespace HaPg.Failover
                 Role = target.Roles.ToString(),
                 Inventory = inventory,
             };
-            var knownIssue = scenario == HaPgFailoverScenario.NodeFreeze || scenario == HaPgFailoverScenario.Isolate
+            var knownIssue = descriptor.MeetsLeaderKeyOverwrite
                 ? await WarnOfKnownIssuesAsync(vantage, target).ConfigureAwait(false)
                 : null;
 
@@ -136,34 +111,21 @@ namespace HaPg.Failover
             {
                 faultAt = clock.Now;
                 result.FaultTime = faultAt;
-                await InjectAsync(scenario, target, before, leader).ConfigureAwait(false);
-
-                context.SetStatus(ChangesLeader(scenario) ? "waiting for a new leader and for writes to return" : "holding the fault");
-                if (ChangesLeader(scenario))
-                {
-                    await WaitRecoveredAsync(prober, workload, leader.Name).ConfigureAwait(false);
-                }
-                else if (MovesVirtualIP(scenario))
-                {
-                    await WaitVirtualIPMovedAsync(prober, workload, target.Name).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.Delay(options.FaultHold, Cancel).ConfigureAwait(false);
-                }
+                await descriptor.InjectAsync(run, target, await context.HostForAsync(target).ConfigureAwait(false)).ConfigureAwait(false);
+                await AwaitOutcomeAsync(descriptor.Expectation, prober, workload, leader.Name, target.Name).ConfigureAwait(false);
             }
             finally
             {
-                if (scenario != HaPgFailoverScenario.Switchover)
+                if (descriptor.NeedsHeal)
                 {
                     healedAt = clock.Now;
-                    await HealAsync(scenario, target).ConfigureAwait(false);
+                    await HealAsync(descriptor, run, target).ConfigureAwait(false);
                 }
             }
 
             context.SetStatus($"waiting for {target.Name} to rejoin");
             var rejoinFrom = healedAt ?? faultAt;
-            var after = await WaitRejoinedAsync(scenario, target, vantage).ConfigureAwait(false);
+            var after = await WaitRejoinedAsync(descriptor, run, target, vantage).ConfigureAwait(false);
             if (after is not null)
             {
                 result.OldLeaderRejoined = true;
@@ -189,7 +151,7 @@ namespace HaPg.Failover
             var finalMembers = after ?? await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
             result.MembersAfter = finalMembers.ToArray();
             result.NewLeader = finalMembers.FirstOrDefault(m => m.IsLeader)?.Name ?? prober.PatroniLeader ?? string.Empty;
-            var diverged = await FindDivergedReplicasAsync(finalMembers).ConfigureAwait(false);
+            var diverged = await cluster.FindDivergedReplicasAsync(finalMembers).ConfigureAwait(false);
             foreach (var replica in diverged)
             {
                 events.Add(FailoverEventKind.Note, replica.Key, $"{replica.Key}: {replica.Value}");
@@ -203,166 +165,42 @@ namespace HaPg.Failover
             result.VirtualIPOnTwoNodes = prober.VirtualIPOnTwoNodes;
             result.Events = events.Snapshot().ToList();
             result.Messages.AddRange(result.Events.Where(e => e.Kind == FailoverEventKind.Note).Select(e => e.Message).Distinct());
-            Judge(result, scenario, synchronous, workload, knownIssue, target.Roles.HasFlag(HaPgRole.Etcd));
+            FailoverVerdict.Judge(result, descriptor.Expectation, synchronous, workload.Attempts, knownIssue, target.Roles.HasFlag(HaPgRole.Etcd));
             result.Duration = clock.Now - started;
             return result;
         }
 
-        /// <summary>Passed: the expected leader behaviour (never the lock taken back), writes back, nothing unexpected, no split brain, the node back.</summary>
-        private static void Judge(HaPgFailoverResult result, HaPgFailoverScenario scenario, bool synchronous, WriteWorkload workload, string? knownIssue,
-            bool oldLeaderRunsEtcd)
+        /// <summary>Until what the fault must bring about (a new leader, the virtual IP moved) with writes back, or for the hold when it must change nothing.</summary>
+        private async Task AwaitOutcomeAsync(FailoverExpectation expectation, ClusterProber prober, WriteWorkload workload, string oldLeader, string target)
         {
-            var reasons = new List<string>();
-            if (FailoverAnalysis.LeaderTakenBackFrom(result.Events, result.OldLeader) is string lostLock)
+            context.SetStatus(expectation.ChangesLeader ? "waiting for a new leader and for writes to return" : "holding the fault");
+            if (expectation.ChangesLeader)
             {
-                reasons.Add($"{result.OldLeader} took the leader lock back from {lostLock} after the fault, and {lostLock} was demoted: " +
-                    $"writes acknowledged by {lostLock} are lost and replicas that followed it may have diverged" +
-                    FailoverAnalysis.LockTakenBackCause(knownIssue is not null, oldLeaderRunsEtcd));
+                await WaitRecoveredAsync(prober, workload, oldLeader).ConfigureAwait(false);
             }
-
-            if (ChangesLeader(scenario) && result.NewLeader == result.OldLeader) reasons.Add("the leader did not change");
-            if (!ChangesLeader(scenario) && result.NewLeader != result.OldLeader) reasons.Add($"the leader changed to {result.NewLeader}");
-            if (MovesVirtualIP(scenario) && (result.TimeToVirtualIPMove is null || result.VirtualIPHolderAfter == result.VirtualIPHolderBefore))
+            else if (expectation.MovesVirtualIP)
             {
-                reasons.Add($"the virtual IP did not move off {result.VirtualIPHolderBefore}");
+                await WaitVirtualIPMovedAsync(prober, workload, target).ConfigureAwait(false);
             }
-
-            if (result.VirtualIPOnTwoNodes) reasons.Add("the virtual IP was on two HAProxy nodes at once");
-            if (!ChangesLeader(scenario) && !MovesVirtualIP(scenario) && workload.Attempts.Any(a => a.Outcome != WriteOutcome.Acknowledged))
+            else
             {
-                reasons.Add($"{workload.Attempts.Count(a => a.Outcome != WriteOutcome.Acknowledged)} write(s) failed where none should");
+                await Task.Delay(options.FaultHold, Cancel).ConfigureAwait(false);
             }
-
-            if (result.WriteDowntime is null) reasons.Add("writes did not come back");
-            if (result.UnexpectedWrites > 0) reasons.Add($"{result.UnexpectedWrites} unexpected write(s) read back");
-            if (result.SplitBrainObserved) reasons.Add("two writable primaries observed at once");
-            if (!result.OldLeaderRejoined) reasons.Add("the restored node did not stream again in time");
-            foreach (var replica in result.DivergedReplicas)
-            {
-                reasons.Add($"{replica} diverged from the leader's timeline history and cannot follow it: Repair-HaPgReplica -Node {replica}");
-            }
-
-            if (result.LostWrites > 0)
-            {
-                if (synchronous) reasons.Add($"{result.LostWrites} acknowledged write(s) lost in synchronous mode");
-                else result.Messages.Add($"{result.LostWrites} acknowledged write(s) lost: expected risk in asynchronous mode (Set-HaPgPatroniConfig -SynchronousMode)");
-            }
-
-            result.Passed = reasons.Count == 0;
-            result.Status = result.Passed ? HaPgStatus.Succeeded : HaPgStatus.Failed;
-            result.Messages.InsertRange(0, reasons);
-        }
-
-        private HaPgNode TargetOf(HaPgFailoverScenario scenario, IReadOnlyList<PatroniMember> members, PatroniMember leader, string? virtualIPHolder)
-        {
-            HaPgNode Node(string name) => inventory.FindNode(name)
-                ?? throw new HaPgRemoteException("HaPg.Failover.UnknownMember", System.Management.Automation.ErrorCategory.ObjectNotFound, context.Node,
-                    $"Patroni member '{name}' is not in the inventory.");
-            switch (scenario)
-            {
-                case HaPgFailoverScenario.ReplicaCrash:
-                    return Node(PatroniSwitchover.BestCandidate(members)!.Name);
-                case HaPgFailoverScenario.HaproxyStop:
-                case HaPgFailoverScenario.HaproxyNodeLoss:
-                    var proxies = inventory.NodesWithRole(HaPgRole.Haproxy).Count();
-                    if (inventory.VirtualIP is null || proxies < 2 || virtualIPHolder is null)
-                    {
-                        throw new HaPgRemoteException("HaPg.Failover.NoVirtualIP", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
-                            $"{scenario} needs a virtual IP held by one of at least two HAProxy nodes; " +
-                            (inventory.VirtualIP is null ? "the inventory has none (New-HaPgInventory -VirtualIP)."
-                                : proxies < 2 ? $"the inventory has {proxies} HAProxy node(s)." : $"no HAProxy node holds {inventory.VirtualIP} (Test-HaPgCluster)."));
-                    }
-
-                    return Node(virtualIPHolder);
-                case HaPgFailoverScenario.EtcdMemberLoss:
-                    var etcd = inventory.NodesWithRole(HaPgRole.Etcd).ToList();
-                    if (etcd.Count < 3)
-                    {
-                        throw new HaPgRemoteException("HaPg.Failover.TooFewEtcdMembers", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
-                            $"EtcdMemberLoss needs at least 3 etcd members; the inventory has {etcd.Count}: losing one would lose quorum.");
-                    }
-
-                    return etcd.LastOrDefault(n => n.Name != leader.Name) ?? etcd.Last();
-                default:
-                    return Node(leader.Name);
-            }
-        }
-
-        private async Task InjectAsync(HaPgFailoverScenario scenario, HaPgNode target, IReadOnlyList<PatroniMember> members, PatroniMember leader)
-        {
-            var host = await context.HostForAsync(target).ConfigureAwait(false);
-            switch (scenario)
-            {
-                case HaPgFailoverScenario.Switchover:
-                    var candidate = PatroniSwitchover.BestCandidate(members)!.Name;
-                    events.Add(FailoverEventKind.FaultInjected, target.Name, $"switchover from {leader.Name} to {candidate}");
-                    var patroni = PatroniSteps.PasswordsFrom(inventory.Secrets);
-                    await PatroniSwitchover.SwitchAsync(host, inventory, leader.Name, candidate, new PatroniSettings().RestApiUser, patroni.RestApi!,
-                        options.RecoveryTimeout, Cancel).ConfigureAwait(false);
-                    return;
-                case HaPgFailoverScenario.NodeHardStop:
-                case HaPgFailoverScenario.NodeFreeze:
-                case HaPgFailoverScenario.HaproxyNodeLoss:
-                    var inject = options.InjectNodeFault ?? throw new HaPgRemoteException("HaPg.Failover.FaultCommandRequired",
-                        System.Management.Automation.ErrorCategory.InvalidArgument, target, $"{scenario} needs -InjectFault and -HealFault.");
-                    events.Add(FailoverEventKind.FaultInjected, target.Name, scenario.ToString());
-                    await context.RunOnPipelineThreadAsync(() => inject(target.Name)).ConfigureAwait(false);
-                    return;
-            }
-
-            var fault = await FaultFor(scenario, host).ConfigureAwait(false);
-            events.Add(FailoverEventKind.FaultInjected, target.Name, fault.Description);
-            await host.RunAsync(new RemoteCommand(fault.Inject), Cancel, scenario.ToString()).ConfigureAwait(false);
         }
 
         /// <summary>Always runs, with its own timeout: Ctrl+C or an error never leaves the fault in place.</summary>
-        private async Task HealAsync(HaPgFailoverScenario scenario, HaPgNode target)
+        private async Task HealAsync(FailoverScenarioDescriptor descriptor, FailoverScenarioContext run, HaPgNode target)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
-                if (IsWholeNodeFault(scenario))
-                {
-                    if (options.HealNodeFault is Action<string> heal)
-                    {
-                        await context.RunOnPipelineThreadAsync(() => heal(target.Name)).ConfigureAwait(false);
-                    }
-                }
-                else
-                {
-                    var host = await context.HostForAsync(target).ConfigureAwait(false);
-                    var fault = await FaultFor(scenario, host).ConfigureAwait(false);
-                    await host.RunAsync(new RemoteCommand(fault.Heal), timeout.Token, "heal " + scenario).ConfigureAwait(false);
-                }
-
+                await descriptor.HealAsync(run, target, timeout.Token).ConfigureAwait(false);
                 events.Add(FailoverEventKind.FaultHealed, target.Name, "fault removed");
             }
             catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
             {
-                context.WriteWarning($"could not heal {scenario} on {target.Name}: {ex.Message}. Check the node by hand.");
+                context.WriteWarning($"could not heal {descriptor.Scenario} on {target.Name}: {ex.Message}. Check the node by hand.");
                 throw;
-            }
-        }
-
-        private async Task<FaultInjection> FaultFor(HaPgFailoverScenario scenario, IRemoteHost host)
-        {
-            switch (scenario)
-            {
-                case HaPgFailoverScenario.StopPatroni:
-                    return FaultInjection.StopPatroni();
-                case HaPgFailoverScenario.Crash:
-                case HaPgFailoverScenario.ReplicaCrash:
-                    return FaultInjection.Crash();
-                case HaPgFailoverScenario.EtcdMemberLoss:
-                    return FaultInjection.StopEtcd();
-                case HaPgFailoverScenario.HaproxyStop:
-                    return FaultInjection.StopHaproxy();
-                case HaPgFailoverScenario.Isolate:
-                    var admin = await host.RunAsync(new RemoteCommand(FaultInjection.AdminAddressCommand) { Sudo = false }, CancellationToken.None)
-                        .ConfigureAwait(false);
-                    return FaultInjection.Isolate(admin.Stdout.Trim(), host.Node.Port, options.RecoveryTimeout + TimeSpan.FromSeconds(60));
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "No shell fault for this scenario.");
             }
         }
 
@@ -392,13 +230,6 @@ namespace HaPg.Failover
             }
         }
 
-        /// <summary>The HAProxy node that alone holds the virtual IP, or null when none or several do.</summary>
-        private async Task<string?> FindVirtualIPHolderAsync()
-        {
-            var holders = await Components.Keepalived.KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, Cancel).ConfigureAwait(false);
-            return holders.Count == 1 ? holders[0] : null;
-        }
-
         private async Task WaitRecoveredAsync(ClusterProber prober, WriteWorkload workload, string oldLeader)
         {
             bool Recovered()
@@ -416,11 +247,9 @@ namespace HaPg.Failover
             }
         }
 
-        /// <summary>
-        /// The restored node back in service: a Patroni member streaming from the leader (or, for etcd, a healthy
-        /// member with the cluster intact). Returns the members then, or null after the timeout.
-        /// </summary>
-        private async Task<IReadOnlyList<PatroniMember>?> WaitRejoinedAsync(HaPgFailoverScenario scenario, HaPgNode target, HaPgNode vantage)
+        /// <summary>The restored node back in service, as the descriptor recognises it. Returns the members then, or null after the timeout.</summary>
+        private async Task<IReadOnlyList<PatroniMember>?> WaitRejoinedAsync(FailoverScenarioDescriptor descriptor, FailoverScenarioContext run, HaPgNode target,
+            HaPgNode vantage)
         {
             async Task<IReadOnlyList<PatroniMember>?> MembersIfRejoined()
             {
@@ -428,25 +257,7 @@ namespace HaPg.Failover
                 {
                     var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel)
                         .ConfigureAwait(false);
-                    if (MovesVirtualIP(scenario))
-                    {
-                        // Back in service: haproxy and keepalived running again (as a backup: nopreempt keeps the address where it went).
-                        var state = await (await context.HostForAsync(target).ConfigureAwait(false))
-                            .RunAsync(new RemoteCommand("systemctl is-active haproxy keepalived") { Sudo = false }, Cancel, "haproxy and keepalived back")
-                            .ConfigureAwait(false);
-                        return state.Stdout.Split('\n').Count(l => l.Trim() == "active") == 2 ? members : null;
-                    }
-
-                    if (scenario == HaPgFailoverScenario.EtcdMemberLoss)
-                    {
-                        var status = await EtcdSteps.ReadAsync(inventory, await context.HostForAsync(target).ConfigureAwait(false), Cancel).ConfigureAwait(false);
-                        return status.Healthy == true && members.Count(m => m.IsLeader) == 1 ? members : null;
-                    }
-
-                    return members.Any(m => m.Name == target.Name && !m.IsLeader && m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))
-                           && await IsStreamingAsync(target).ConfigureAwait(false)
-                        ? members
-                        : null;
+                    return await descriptor.HasRejoinedAsync(run, target, members).ConfigureAwait(false) ? members : null;
                 }
                 catch (HaPgRemoteException)
                 {
@@ -457,78 +268,6 @@ namespace HaPg.Failover
             var (rejoined, _) = await Poll.UntilAsync(MembersIfRejoined, m => m is not null, options.RejoinTimeout, TimeSpan.FromSeconds(1), Cancel)
                 .ConfigureAwait(false);
             return rejoined;
-        }
-
-        /// <summary>Replicas whose timeline history the leader's does not continue (stuck until reinitialized), with the reason.</summary>
-        private async Task<SortedDictionary<string, string>> FindDivergedReplicasAsync(IReadOnlyList<PatroniMember> members)
-        {
-            var diverged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            var leader = members.FirstOrDefault(m => m.IsLeader);
-            if (leader is null || inventory.FindNode(leader.Name) is not HaPgNode leaderNode)
-            {
-                return diverged;
-            }
-
-            TimelineHistory? leaderHistory;
-            try
-            {
-                var leaderFacts = await ReplicaRepair.ReadAsync(await context.HostForAsync(leaderNode).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                leaderHistory = ReplicaRepair.LeaderHistory(leader, leaderFacts.History);
-            }
-            catch (HaPgRemoteException)
-            {
-                return diverged; // The leader is unreachable: the health checks report it.
-            }
-
-            foreach (var member in members.Where(m => !m.IsLeader))
-            {
-                if (inventory.FindNode(member.Name) is not HaPgNode node)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var facts = await ReplicaRepair.ReadAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    var reason = ReplicaRepair.Diagnose(member, facts.WalReceiver, facts.History, leaderHistory);
-                    if (ReplicaRepair.IsDivergence(reason))
-                    {
-                        diverged[member.Name] = reason!;
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                    // Unreachable: the rejoin and health checks report it.
-                }
-            }
-
-            return diverged;
-        }
-
-        private async Task<bool> IsStreamingAsync(HaPgNode node) =>
-            await LocalPsql.WalReceiverStatusAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false) == "streaming";
-
-        /// <summary>
-        /// One leader, every member streaming, and in synchronous mode a synchronous standby chosen: right after a switchover
-        /// Patroni names the new leader's standby a loop later, and a switchover to another replica meanwhile is refused (412).
-        /// </summary>
-        private async Task<IReadOnlyList<PatroniMember>> WaitHealthyAsync(TimeSpan timeout, bool synchronous)
-        {
-            var expected = inventory.NodesWithRole(HaPgRole.Postgres).Count();
-            bool Healthy(IReadOnlyList<PatroniMember> m) =>
-                m.Count(x => x.IsLeader && x.State == "running") == 1 && m.Count == expected
-                && m.All(x => x.IsLeader || (x.LagBytes is not null && (x.State == "running" || x.State == "streaming")))
-                && (!synchronous || m.Any(x => x.Role == PatroniSwitchover.SyncStandbyRole));
-
-            var (members, healthy) = await Poll.UntilAsync(ReadClusterFromAnyMemberAsync, Healthy, timeout, TimeSpan.FromSeconds(1), Cancel)
-                .ConfigureAwait(false);
-            if (healthy)
-            {
-                return members;
-            }
-
-            throw new HaPgRemoteException("HaPg.Failover.ClusterNotHealthy", System.Management.Automation.ErrorCategory.InvalidOperation, context.Node,
-                $"The cluster is not healthy, so no fault is injected: members {string.Join("; ", members)}. Run Test-HaPgCluster.");
         }
 
         /// <summary>A freeze or a partition is what triggers Patroni's leader-key overwrite bug: say so before the result does.</summary>
@@ -544,50 +283,6 @@ namespace HaPg.Failover
             }
 
             return known;
-        }
-
-        /// <summary>GET /cluster from the first database node that answers; empty if none does.</summary>
-        private async Task<IReadOnlyList<PatroniMember>> ReadClusterFromAnyMemberAsync()
-        {
-            foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
-            {
-                try
-                {
-                    var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    if (members.Count > 0)
-                    {
-                        return members;
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                }
-            }
-
-            return Array.Empty<PatroniMember>();
-        }
-
-        /// <summary>Patroni's dynamic synchronous_mode, ttl and loop_wait, from the first database node that answers GET /config.</summary>
-        private async Task<(bool Synchronous, long? Ttl, long? LoopWait)> ReadDynamicConfigAsync()
-        {
-            foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
-            {
-                try
-                {
-                    var (status, body) = await PatroniApi.GetAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, node, "/config", Cancel)
-                        .ConfigureAwait(false);
-                    if (status == 200)
-                    {
-                        var config = DataTree.ParseMap(body);
-                        return (config.Bool("synchronous_mode") == true, config.Long("ttl"), config.Long("loop_wait"));
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                }
-            }
-
-            return (false, null, null);
         }
 
         /// <summary>Drops the test table through HAProxy.</summary>

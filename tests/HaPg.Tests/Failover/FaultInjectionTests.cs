@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using HaPg.Components.Patroni;
 using HaPg.Failover;
+using HaPg.Failover.Scenarios;
 using Xunit;
 
 namespace HaPg.Tests.Failover
@@ -47,8 +48,8 @@ namespace HaPg.Tests.Failover
         {
             var all = Enum.GetValues(typeof(HaPgFailoverScenario)).Cast<HaPgFailoverScenario>().ToList();
             Assert.Equal(new[] { HaPgFailoverScenario.ReplicaCrash, HaPgFailoverScenario.EtcdMemberLoss, HaPgFailoverScenario.HaproxyStop, HaPgFailoverScenario.HaproxyNodeLoss },
-                all.Where(s => !FailoverScenarioRunner.ChangesLeader(s)));
-            Assert.Equal(new[] { HaPgFailoverScenario.HaproxyStop, HaPgFailoverScenario.HaproxyNodeLoss }, all.Where(FailoverScenarioRunner.MovesVirtualIP));
+                all.Where(s => !FailoverScenarios.For(s).Expectation.ChangesLeader));
+            Assert.Equal(new[] { HaPgFailoverScenario.HaproxyStop, HaPgFailoverScenario.HaproxyNodeLoss }, all.Where(s => FailoverScenarios.For(s).Expectation.MovesVirtualIP));
         }
 
         [Fact]
