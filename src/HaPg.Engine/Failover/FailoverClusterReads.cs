@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using HaPg.Components.Cluster;
 using HaPg.Components.Common;
 using HaPg.Components.Patroni;
-using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -27,50 +27,8 @@ namespace HaPg.Failover
         private CancellationToken Cancel => context.CancellationToken;
 
         /// <summary>Replicas whose timeline history the leader's does not continue (stuck until reinitialized), with the reason.</summary>
-        public async Task<SortedDictionary<string, string>> FindDivergedReplicasAsync(IReadOnlyList<PatroniMember> members)
-        {
-            var diverged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            var leader = members.FirstOrDefault(m => m.IsLeader);
-            if (leader is null || inventory.FindNode(leader.Name) is not HaPgNode leaderNode)
-            {
-                return diverged;
-            }
-
-            TimelineHistory? leaderHistory;
-            try
-            {
-                var leaderFacts = await ReplicaRepair.ReadAsync(await context.HostForAsync(leaderNode).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                leaderHistory = ReplicaRepair.LeaderHistory(leader, leaderFacts.History);
-            }
-            catch (HaPgRemoteException)
-            {
-                return diverged; // The leader is unreachable: the health checks report it.
-            }
-
-            foreach (var member in members.Where(m => !m.IsLeader))
-            {
-                if (inventory.FindNode(member.Name) is not HaPgNode node)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var facts = await ReplicaRepair.ReadAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    var reason = ReplicaRepair.Diagnose(member, facts.WalReceiver, facts.History, leaderHistory);
-                    if (ReplicaRepair.IsDivergence(reason))
-                    {
-                        diverged[member.Name] = reason!;
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                    // Unreachable: the rejoin and health checks report it.
-                }
-            }
-
-            return diverged;
-        }
+        public async Task<IReadOnlyDictionary<string, string>> FindDivergedReplicasAsync() =>
+            (await ClusterReader.ReadAsync(inventory, context.HostForAsync, ClusterViews.Replicas, Cancel).ConfigureAwait(false)).Diverged;
 
         /// <summary>
         /// One leader, every member streaming, and in synchronous mode a synchronous standby chosen: right after a switchover
@@ -81,7 +39,7 @@ namespace HaPg.Failover
             var expected = inventory.NodesWithRole(HaPgRole.Postgres).Count();
             bool Healthy(IReadOnlyList<PatroniMember> m) =>
                 m.Count(x => x.IsLeader && x.State == "running") == 1 && m.Count == expected
-                && m.All(x => x.IsLeader || (x.LagBytes is not null && (x.State == "running" || x.State == "streaming")))
+                && m.All(x => x.IsLeader || (x.LagBytes is not null && x.IsRunningReplica))
                 && (!synchronous || m.Any(x => x.Role == PatroniSwitchover.SyncStandbyRole));
 
             var (members, healthy) = await Poll.UntilAsync(ReadClusterFromAnyMemberAsync, Healthy, timeout, TimeSpan.FromSeconds(1), Cancel)
@@ -96,25 +54,8 @@ namespace HaPg.Failover
         }
 
         /// <summary>GET /cluster from the first database node that answers; empty if none does.</summary>
-        public async Task<IReadOnlyList<PatroniMember>> ReadClusterFromAnyMemberAsync()
-        {
-            foreach (var node in inventory.NodesWithRole(HaPgRole.Postgres))
-            {
-                try
-                {
-                    var members = await PatroniApi.GetClusterAsync(await context.HostForAsync(node).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
-                    if (members.Count > 0)
-                    {
-                        return members;
-                    }
-                }
-                catch (HaPgRemoteException)
-                {
-                }
-            }
-
-            return Array.Empty<PatroniMember>();
-        }
+        public async Task<IReadOnlyList<PatroniMember>> ReadClusterFromAnyMemberAsync() =>
+            (await ClusterReader.ReadAsync(inventory, context.HostForAsync, ClusterViews.Members, Cancel).ConfigureAwait(false)).Members;
 
         /// <summary>Patroni's dynamic synchronous_mode, ttl and loop_wait, from the first database node that answers GET /config.</summary>
         public async Task<(bool Synchronous, long? Ttl, long? LoopWait)> ReadDynamicConfigAsync()

@@ -53,7 +53,7 @@ namespace HaPg.Failover
             var (synchronous, ttl, loopWait) = await cluster.ReadDynamicConfigAsync().ConfigureAwait(false);
             var before = await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90), synchronous).ConfigureAwait(false);
             var leader = before.Single(m => m.IsLeader);
-            var divergedBefore = await cluster.FindDivergedReplicasAsync(before).ConfigureAwait(false);
+            var divergedBefore = await cluster.FindDivergedReplicasAsync().ConfigureAwait(false);
             if (divergedBefore.Count > 0)
             {
                 // Patroni counts such a replica as healthy (lag 0); a fault on top of it would be judged on a broken cluster.
@@ -151,7 +151,7 @@ namespace HaPg.Failover
             var finalMembers = after ?? await PatroniApi.GetClusterAsync(await context.HostForAsync(vantage).ConfigureAwait(false), inventory, Cancel).ConfigureAwait(false);
             result.MembersAfter = finalMembers.ToArray();
             result.NewLeader = finalMembers.FirstOrDefault(m => m.IsLeader)?.Name ?? prober.PatroniLeader ?? string.Empty;
-            var diverged = await cluster.FindDivergedReplicasAsync(finalMembers).ConfigureAwait(false);
+            var diverged = await cluster.FindDivergedReplicasAsync().ConfigureAwait(false);
             foreach (var replica in diverged)
             {
                 events.Add(FailoverEventKind.Note, replica.Key, $"{replica.Key}: {replica.Value}");

@@ -40,7 +40,7 @@ namespace HaPg.Failover.Scenarios
         /// replica that Patroni reports running and whose WAL receiver streams.
         /// </summary>
         public virtual async Task<bool> HasRejoinedAsync(FailoverScenarioContext run, HaPgNode target, IReadOnlyList<PatroniMember> members) =>
-            members.Any(m => m.Name == target.Name && !m.IsLeader && m.LagBytes is not null && (m.State == "running" || m.State == "streaming"))
+            members.Any(m => m.Name == target.Name && m.LagBytes is not null && m.IsRunningReplica)
             && await LocalPsql.WalReceiverStatusAsync(await run.HostForAsync(target).ConfigureAwait(false), run.Inventory, run.CancellationToken)
                 .ConfigureAwait(false) == "streaming";
 
