@@ -21,9 +21,9 @@ namespace HaPg.Inventory
         private static readonly Regex UserPattern = new Regex("^[A-Za-z_][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant);
         private static readonly Regex Base64Pattern = new Regex("^[A-Za-z0-9+/]{43}=?$", RegexOptions.CultureInvariant);
 
-        public static IReadOnlyList<InventoryIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
+        public static IReadOnlyList<ValidationIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
         {
-            var issues = new List<InventoryIssue>();
+            var issues = new List<ValidationIssue>();
             CheckCluster(inventory, issues);
             CheckNodes(inventory, fileExists, issues);
             CheckLayout(inventory, issues);
@@ -43,7 +43,7 @@ namespace HaPg.Inventory
             return $"Node #{inventory.Nodes.IndexOf(node) + 1} (address '{node.Address}')";
         }
 
-        private static void CheckCluster(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckCluster(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.ClusterName is null || !ClusterNamePattern.IsMatch(inventory.ClusterName))
             {
@@ -82,7 +82,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckNodes(HaPgInventory inventory, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        private static void CheckNodes(HaPgInventory inventory, Func<string, bool> fileExists, List<ValidationIssue> issues)
         {
             if (inventory.Nodes.Count == 0)
             {
@@ -146,7 +146,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckAccess(HaPgInventory inventory, HaPgNode node, string who, string key, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        private static void CheckAccess(HaPgInventory inventory, HaPgNode node, string who, string key, Func<string, bool> fileExists, List<ValidationIssue> issues)
         {
             if (node.User is null || !UserPattern.IsMatch(node.User))
             {
@@ -164,8 +164,8 @@ namespace HaPg.Inventory
             {
                 if (!fileExists(node.KeyPath!))
                 {
-                    issues.Add(new InventoryIssue(InventoryErrorIds.KeyFileNotFound, $"{who}: SSH key file '{node.KeyPath}' does not exist.",
-                        ErrorCategory.ObjectNotFound, node, key + ".keyPath"));
+                    issues.Add(new ValidationIssue(InventoryErrorIds.KeyFileNotFound, IssueSeverity.Error, $"{who}: SSH key file '{node.KeyPath}' does not exist.",
+                        node, ErrorCategory.ObjectNotFound, key + ".keyPath"));
                 }
             }
             else if (inventory.Credential is null)
@@ -187,7 +187,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckLayout(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckLayout(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.Nodes.Count == 0)
             {
@@ -257,7 +257,7 @@ namespace HaPg.Inventory
         /// The virtual IP must be a host address of the Haproxy nodes' own network (VRRP moves it within one link), used by no
         /// node; on a single Haproxy node it has nowhere to move, which is allowed but said.
         /// </summary>
-        private static void CheckVirtualIP(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckVirtualIP(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.VirtualIP is null)
             {
@@ -295,7 +295,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckPorts(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckPorts(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             var ports = inventory.Ports ?? new HaPgPorts();
             foreach (var service in Services(ports, HaPgRole.Postgres | HaPgRole.Etcd | HaPgRole.Haproxy))
@@ -353,10 +353,10 @@ namespace HaPg.Inventory
 
         private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
 
-        private static InventoryIssue Error(string id, string message, object? target, string key) =>
-            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key);
+        private static ValidationIssue Error(string id, string message, object? target, string key) =>
+            new ValidationIssue(id, IssueSeverity.Error, message, target, ErrorCategory.InvalidArgument, key);
 
-        private static InventoryIssue Warning(string id, string message, object? target, string key) =>
-            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key, isWarning: true);
+        private static ValidationIssue Warning(string id, string message, object? target, string key) =>
+            new ValidationIssue(id, IssueSeverity.Warning, message, target, ErrorCategory.InvalidArgument, key);
     }
 }
