@@ -74,8 +74,24 @@ namespace HaPg.PowerShell
                     continue;
                 }
 
-                Process(inventory);
+                try
+                {
+                    Process(inventory);
+                }
+                catch (HaPgException ex)
+                {
+                    // An engine error on this thread (a check, or a plan being built) ends the cmdlet with its own id.
+                    ThrowTerminatingError(Redacted(ex, inventory));
+                }
             }
+        }
+
+        /// <summary>The exception's ErrorRecord, its message with the inventory's secrets masked (ErrorDetails).</summary>
+        private static ErrorRecord Redacted(HaPgException exception, HaPgInventory inventory)
+        {
+            var record = exception.ToErrorRecord();
+            record.ErrorDetails = new ErrorDetails(Redactor.For(inventory).Redact(exception.Message));
+            return record;
         }
 
         /// <summary>The name results carry in their Step property, e.g. "Install-HaPgEtcd".</summary>
