@@ -16,7 +16,6 @@ namespace HaPg.Inventory
         public const int MaxPostgresVersion = 99;
 
         private static readonly Regex ClusterNamePattern = new Regex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant);
-        private static readonly Regex NodeNamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", RegexOptions.CultureInvariant);
         private static readonly Regex NamespacePattern = new Regex("^(/[A-Za-z0-9_-]+)+/?$", RegexOptions.CultureInvariant);
         private static readonly Regex UserPattern = new Regex("^[A-Za-z_][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant);
         private static readonly Regex Base64Pattern = new Regex("^[A-Za-z0-9+/]{43}=?$", RegexOptions.CultureInvariant);
@@ -97,7 +96,7 @@ namespace HaPg.Inventory
                 var node = inventory.Nodes[i];
                 var who = Describe(inventory, node);
                 var key = $"nodes[{i}]";
-                if (node.Name is null || !NodeNamePattern.IsMatch(node.Name))
+                if (!NameRules.IsPlain(node.Name))
                 {
                     issues.Add(Error(InventoryErrorIds.InvalidNodeName,
                         $"{who}: name '{node.Name}' is not valid: use 1 to 63 letters, digits, '.', '-' or '_', starting with a letter or digit.", node, key + ".name"));
@@ -321,27 +320,8 @@ namespace HaPg.Inventory
             }
         }
 
-        private static IEnumerable<(string Name, string Key, int Port)> Services(HaPgPorts ports, HaPgRole roles)
-        {
-            if ((roles & HaPgRole.Postgres) != 0)
-            {
-                yield return ("PostgreSQL", "postgres", ports.Postgres);
-                yield return ("Patroni REST API", "patroniRest", ports.PatroniRest);
-            }
-
-            if ((roles & HaPgRole.Etcd) != 0)
-            {
-                yield return ("etcd client", "etcdClient", ports.EtcdClient);
-                yield return ("etcd peer", "etcdPeer", ports.EtcdPeer);
-            }
-
-            if ((roles & HaPgRole.Haproxy) != 0)
-            {
-                yield return ("HAProxy primary", "haproxyPrimary", ports.HaproxyPrimary);
-                yield return ("HAProxy replica", "haproxyReplica", ports.HaproxyReplica);
-                yield return ("HAProxy stats", "haproxyStats", ports.HaproxyStats);
-            }
-        }
+        private static IEnumerable<(string Name, string Key, int Port)> Services(HaPgPorts ports, HaPgRole roles) =>
+            HaPgPorts.Catalogue.Where(p => (roles & p.Role) != 0).Select(p => (p.Service, p.Key, p.Get(ports)));
 
         private static bool IsSha256Fingerprint(string text)
         {

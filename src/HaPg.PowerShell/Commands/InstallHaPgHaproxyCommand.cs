@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using HaPg.Components.Common;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
-using HaPg.Components.Patroni;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -89,7 +89,7 @@ namespace HaPg.PowerShell.Commands
             var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
             var settings = new HaproxySettings
             {
-                Timing = Profile == "Recipe" ? PatroniTimingProfile.Recipe : PatroniTimingProfile.Default,
+                Timing = PatroniTimingProfile.Named(Profile),
                 StatsBindAddress = StatsBindAddress,
                 StatsUser = StatsUser,
             };
