@@ -79,11 +79,20 @@ namespace HaPg.PowerShell
                 {
                     Process(inventory);
                 }
-                catch (HaPgValidationException ex)
+                catch (HaPgException ex)
                 {
-                    ThrowTerminatingError(ex.Issue.ToErrorRecord());
+                    // An engine error on this thread (a check, or a plan being built) ends the cmdlet with its own id.
+                    ThrowTerminatingError(Redacted(ex, inventory));
                 }
             }
+        }
+
+        /// <summary>The exception's ErrorRecord, its message with the inventory's secrets masked (ErrorDetails).</summary>
+        private static ErrorRecord Redacted(HaPgException exception, HaPgInventory inventory)
+        {
+            var record = exception.ToErrorRecord();
+            record.ErrorDetails = new ErrorDetails(Redactor.For(inventory).Redact(exception.Message));
+            return record;
         }
 
         /// <summary>The name results carry in their Step property, e.g. "Install-HaPgEtcd".</summary>

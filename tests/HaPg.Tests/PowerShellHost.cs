@@ -31,6 +31,14 @@ namespace HaPg.Tests
         /// <summary>Runs a script; returns output and the error records it wrote.</summary>
         public (Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors) Invoke(string script, IDictionary<string, object?>? variables = null)
         {
+            var (output, errors, _) = InvokeWithProgress(script, variables);
+            return (output, errors);
+        }
+
+        /// <summary>Runs a script; returns output, the error records and the progress records it wrote (remote work always writes progress).</summary>
+        public (Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<ProgressRecord> Progress) InvokeWithProgress(
+            string script, IDictionary<string, object?>? variables = null)
+        {
             using var ps = System.Management.Automation.PowerShell.Create();
             ps.Runspace = runspace;
             if (variables is not null)
@@ -43,7 +51,7 @@ namespace HaPg.Tests
 
             ps.AddScript(script);
             var output = ps.Invoke();
-            return (output, ps.Streams.Error.ToList());
+            return (output, ps.Streams.Error.ToList(), ps.Streams.Progress.ToList());
         }
 
         public void Dispose() => runspace.Dispose();

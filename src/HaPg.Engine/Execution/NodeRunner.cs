@@ -68,7 +68,7 @@ namespace HaPg.Execution
                 var known = string.Join(", ", inventory.Nodes.Select(n => n.Name));
                 cmdlet.ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"The inventory has no node '{name}'. Its nodes: {known}."),
-                    RemoteErrorId.UnknownNode, ErrorCategory.ObjectNotFound, name));
+                    InventoryErrorIds.UnknownNode, ErrorCategory.ObjectNotFound, name));
             }
 
             return inventory.Nodes.Where(n => wanted.Contains(n.Name, StringComparer.OrdinalIgnoreCase)).ToList();

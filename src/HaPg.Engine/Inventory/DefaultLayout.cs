@@ -41,7 +41,7 @@ namespace HaPg.Inventory
         /// Applies a named layout: <see cref="Default"/> as <see cref="TryApply"/> (returns null), or <see cref="HighAvailability"/>,
         /// which needs five nodes without roles and a virtual IP; returns the error that stops it, or null once applied.
         /// </summary>
-        public static InventoryIssue? Apply(HaPgInventory inventory, string layout)
+        public static ValidationIssue? Apply(HaPgInventory inventory, string layout)
         {
             if (layout != HighAvailability)
             {
@@ -51,18 +51,18 @@ namespace HaPg.Inventory
 
             if (inventory.Nodes.Count != 5 || inventory.Nodes.Any(n => n.Roles != HaPgRole.None))
             {
-                return new InventoryIssue(InventoryErrorIds.LayoutNotApplicable,
+                return new ValidationIssue(InventoryErrorIds.LayoutNotApplicable, IssueSeverity.Error,
                     $"The HighAvailability layout needs 5 nodes without roles (Postgres and Etcd on three, Haproxy on two); " +
                     $"inventory '{inventory.ClusterName}' has {inventory.Nodes.Count} node(s)" +
                     (inventory.Nodes.Any(n => n.Roles != HaPgRole.None) ? ", some with roles already" : string.Empty) + ".",
-                    ErrorCategory.InvalidArgument, inventory.ClusterName, "nodes");
+                    inventory.ClusterName, ErrorCategory.InvalidArgument, "nodes");
             }
 
             if (inventory.VirtualIP is null)
             {
-                return new InventoryIssue(InventoryErrorIds.VirtualIPRequired,
+                return new ValidationIssue(InventoryErrorIds.VirtualIPRequired, IssueSeverity.Error,
                     "The HighAvailability layout puts HAProxy on two nodes behind one virtual IP that clients connect to; give -VirtualIP, " +
-                    "a free address of the nodes' network such as 10.0.0.50/24.", ErrorCategory.InvalidArgument, inventory.ClusterName, "virtualIP");
+                    "a free address of the nodes' network such as 10.0.0.50/24.", inventory.ClusterName, ErrorCategory.InvalidArgument, "virtualIP");
             }
 
             Assign(inventory, new[] { Database, Database, Database, HaPgRole.Haproxy, HaPgRole.Haproxy });

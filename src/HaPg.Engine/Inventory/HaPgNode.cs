@@ -1,7 +1,7 @@
 namespace HaPg.Inventory
 {
     /// <summary>One host of the cluster and how to reach it over SSH.</summary>
-    public sealed class HaPgNode
+    public sealed class HaPgNode : INodeTarget
     {
         public string Name { get; set; } = string.Empty;
         public string Address { get; set; } = string.Empty;

@@ -19,6 +19,9 @@ namespace HaPg.Inventory
         public const string SudoPasswordMissing = "HaPg.Inventory.SudoPasswordMissing";
         public const string InvalidNodeInput = "HaPg.Inventory.InvalidNodeInput";
 
+        /// <summary>-Node names a node the inventory does not have.</summary>
+        public const string UnknownNode = "HaPg.Inventory.UnknownNode";
+
         // Layout
         public const string RolesRequired = "HaPg.Inventory.RolesRequired";
         public const string NodeWithoutRole = "HaPg.Inventory.NodeWithoutRole";

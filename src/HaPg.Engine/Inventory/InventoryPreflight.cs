@@ -26,9 +26,9 @@ namespace HaPg.Inventory
             }
 
             var roleless = inventory.Nodes.All(n => n.Roles == HaPgRole.None);
-            if (DefaultLayout.Apply(inventory, layout) is InventoryIssue refused)
+            if (DefaultLayout.Apply(inventory, layout) is ValidationIssue refused)
             {
-                cmdlet.ThrowTerminatingError(new HaPgInventoryException(refused.ErrorId, refused.Message, refused.Category, refused.Target).ToErrorRecord());
+                cmdlet.ThrowTerminatingError(new HaPgInventoryException(refused.Id, refused.Message, refused.Category, refused.Target).ToErrorRecord());
             }
 
             if (roleless && inventory.Nodes.Any(n => n.Roles != HaPgRole.None))
@@ -40,24 +40,24 @@ namespace HaPg.Inventory
             }
 
             var issues = InventoryValidator.Validate(inventory, File.Exists);
-            string Text(InventoryIssue issue) =>
+            string Text(ValidationIssue issue) =>
                 source is not null && issue.Key is not null ? $"{issue.Message} ({source.Locate(issue.Key)})" : issue.Message;
 
-            foreach (var warning in issues.Where(i => i.IsWarning))
+            foreach (var warning in issues.Where(i => i.Severity == IssueSeverity.Warning))
             {
                 cmdlet.WriteWarning(Text(warning));
             }
 
-            var errors = issues.Where(i => !i.IsWarning).ToList();
+            var errors = issues.Where(i => i.Severity == IssueSeverity.Error).ToList();
             if (errors.Count > 0)
             {
                 var message = Text(errors[0]);
                 if (errors.Count > 1)
                 {
-                    message += $" Also {errors.Count - 1} more problem(s): " + string.Join(" | ", errors.Skip(1).Select(e => $"[{e.ErrorId}] {Text(e)}"));
+                    message += $" Also {errors.Count - 1} more problem(s): " + string.Join(" | ", errors.Skip(1).Select(e => $"[{e.Id}] {Text(e)}"));
                 }
 
-                cmdlet.ThrowTerminatingError(new HaPgInventoryException(errors[0].ErrorId, message, errors[0].Category, errors[0].Target).ToErrorRecord());
+                cmdlet.ThrowTerminatingError(new HaPgInventoryException(errors[0].Id, message, errors[0].Category, errors[0].Target).ToErrorRecord());
             }
         }
     }

@@ -16,14 +16,13 @@ namespace HaPg.Inventory
         public const int MaxPostgresVersion = 99;
 
         private static readonly Regex ClusterNamePattern = new Regex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant);
-        private static readonly Regex NodeNamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$", RegexOptions.CultureInvariant);
         private static readonly Regex NamespacePattern = new Regex("^(/[A-Za-z0-9_-]+)+/?$", RegexOptions.CultureInvariant);
         private static readonly Regex UserPattern = new Regex("^[A-Za-z_][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant);
         private static readonly Regex Base64Pattern = new Regex("^[A-Za-z0-9+/]{43}=?$", RegexOptions.CultureInvariant);
 
-        public static IReadOnlyList<InventoryIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
+        public static IReadOnlyList<ValidationIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
         {
-            var issues = new List<InventoryIssue>();
+            var issues = new List<ValidationIssue>();
             CheckCluster(inventory, issues);
             CheckNodes(inventory, fileExists, issues);
             CheckLayout(inventory, issues);
@@ -43,7 +42,7 @@ namespace HaPg.Inventory
             return $"Node #{inventory.Nodes.IndexOf(node) + 1} (address '{node.Address}')";
         }
 
-        private static void CheckCluster(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckCluster(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.ClusterName is null || !ClusterNamePattern.IsMatch(inventory.ClusterName))
             {
@@ -82,7 +81,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckNodes(HaPgInventory inventory, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        private static void CheckNodes(HaPgInventory inventory, Func<string, bool> fileExists, List<ValidationIssue> issues)
         {
             if (inventory.Nodes.Count == 0)
             {
@@ -97,7 +96,7 @@ namespace HaPg.Inventory
                 var node = inventory.Nodes[i];
                 var who = Describe(inventory, node);
                 var key = $"nodes[{i}]";
-                if (node.Name is null || !NodeNamePattern.IsMatch(node.Name))
+                if (!NameRules.IsPlain(node.Name))
                 {
                     issues.Add(Error(InventoryErrorIds.InvalidNodeName,
                         $"{who}: name '{node.Name}' is not valid: use 1 to 63 letters, digits, '.', '-' or '_', starting with a letter or digit.", node, key + ".name"));
@@ -146,7 +145,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckAccess(HaPgInventory inventory, HaPgNode node, string who, string key, Func<string, bool> fileExists, List<InventoryIssue> issues)
+        private static void CheckAccess(HaPgInventory inventory, HaPgNode node, string who, string key, Func<string, bool> fileExists, List<ValidationIssue> issues)
         {
             if (node.User is null || !UserPattern.IsMatch(node.User))
             {
@@ -164,8 +163,8 @@ namespace HaPg.Inventory
             {
                 if (!fileExists(node.KeyPath!))
                 {
-                    issues.Add(new InventoryIssue(InventoryErrorIds.KeyFileNotFound, $"{who}: SSH key file '{node.KeyPath}' does not exist.",
-                        ErrorCategory.ObjectNotFound, node, key + ".keyPath"));
+                    issues.Add(new ValidationIssue(InventoryErrorIds.KeyFileNotFound, IssueSeverity.Error, $"{who}: SSH key file '{node.KeyPath}' does not exist.",
+                        node, ErrorCategory.ObjectNotFound, key + ".keyPath"));
                 }
             }
             else if (inventory.Credential is null)
@@ -187,7 +186,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckLayout(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckLayout(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.Nodes.Count == 0)
             {
@@ -257,7 +256,7 @@ namespace HaPg.Inventory
         /// The virtual IP must be a host address of the Haproxy nodes' own network (VRRP moves it within one link), used by no
         /// node; on a single Haproxy node it has nowhere to move, which is allowed but said.
         /// </summary>
-        private static void CheckVirtualIP(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckVirtualIP(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             if (inventory.VirtualIP is null)
             {
@@ -295,7 +294,7 @@ namespace HaPg.Inventory
             }
         }
 
-        private static void CheckPorts(HaPgInventory inventory, List<InventoryIssue> issues)
+        private static void CheckPorts(HaPgInventory inventory, List<ValidationIssue> issues)
         {
             var ports = inventory.Ports ?? new HaPgPorts();
             foreach (var service in Services(ports, HaPgRole.Postgres | HaPgRole.Etcd | HaPgRole.Haproxy))
@@ -321,27 +320,8 @@ namespace HaPg.Inventory
             }
         }
 
-        private static IEnumerable<(string Name, string Key, int Port)> Services(HaPgPorts ports, HaPgRole roles)
-        {
-            if ((roles & HaPgRole.Postgres) != 0)
-            {
-                yield return ("PostgreSQL", "postgres", ports.Postgres);
-                yield return ("Patroni REST API", "patroniRest", ports.PatroniRest);
-            }
-
-            if ((roles & HaPgRole.Etcd) != 0)
-            {
-                yield return ("etcd client", "etcdClient", ports.EtcdClient);
-                yield return ("etcd peer", "etcdPeer", ports.EtcdPeer);
-            }
-
-            if ((roles & HaPgRole.Haproxy) != 0)
-            {
-                yield return ("HAProxy primary", "haproxyPrimary", ports.HaproxyPrimary);
-                yield return ("HAProxy replica", "haproxyReplica", ports.HaproxyReplica);
-                yield return ("HAProxy stats", "haproxyStats", ports.HaproxyStats);
-            }
-        }
+        private static IEnumerable<(string Name, string Key, int Port)> Services(HaPgPorts ports, HaPgRole roles) =>
+            HaPgPorts.Catalogue.Where(p => (roles & p.Role) != 0).Select(p => (p.Service, p.Key, p.Get(ports)));
 
         private static bool IsSha256Fingerprint(string text)
         {
@@ -353,10 +333,10 @@ namespace HaPg.Inventory
 
         private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
 
-        private static InventoryIssue Error(string id, string message, object? target, string key) =>
-            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key);
+        private static ValidationIssue Error(string id, string message, object? target, string key) =>
+            new ValidationIssue(id, IssueSeverity.Error, message, target, ErrorCategory.InvalidArgument, key);
 
-        private static InventoryIssue Warning(string id, string message, object? target, string key) =>
-            new InventoryIssue(id, message, ErrorCategory.InvalidArgument, target, key, isWarning: true);
+        private static ValidationIssue Warning(string id, string message, object? target, string key) =>
+            new ValidationIssue(id, IssueSeverity.Warning, message, target, ErrorCategory.InvalidArgument, key);
     }
 }

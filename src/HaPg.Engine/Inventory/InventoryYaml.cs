@@ -34,7 +34,7 @@ namespace HaPg.Inventory
             yaml.Pair("virtualIP", inventory.VirtualIP);
             yaml.Key("ports");
             yaml.BeginMapping();
-            foreach (var port in PortFields)
+            foreach (var port in HaPgPorts.Catalogue)
             {
                 yaml.Pair(port.Key, port.Get(inventory.Ports).ToString(CultureInfo.InvariantCulture));
             }
@@ -78,7 +78,7 @@ namespace HaPg.Inventory
                 ["knownHostsPath"] = (v, k) => inventory.KnownHostsPath = context.Text(v, k),
                 ["clientNetworks"] = (v, k) => inventory.ClientNetworks = context.List(v, k).Select((item, i) => context.Text(item, $"{k}[{i}]") ?? string.Empty).ToList(),
                 ["virtualIP"] = (v, k) => inventory.VirtualIP = context.Text(v, k),
-                ["ports"] = (v, k) => context.ReadMapping(v, k, null, PortFields.ToDictionary(
+                ["ports"] = (v, k) => context.ReadMapping(v, k, null, HaPgPorts.Catalogue.ToDictionary(
                     p => p.Key,
                     p => (Action<YamlNode, string>)((pv, pk) => p.Set(inventory.Ports, context.Int(pv, pk) ?? p.Get(new HaPgPorts()))))),
                 ["nodes"] = (v, k) => inventory.Nodes = context.List(v, k).Select((item, i) => ReadNode(context, item, $"{k}[{i}]")).ToList(),
@@ -128,17 +128,6 @@ namespace HaPg.Inventory
             };
             context.ReadMapping(root, string.Empty, null, handlers);
         }
-
-        private static readonly (string Key, Func<HaPgPorts, int> Get, Action<HaPgPorts, int> Set)[] PortFields =
-        {
-            ("postgres", p => p.Postgres, (p, v) => p.Postgres = v),
-            ("patroniRest", p => p.PatroniRest, (p, v) => p.PatroniRest = v),
-            ("etcdClient", p => p.EtcdClient, (p, v) => p.EtcdClient = v),
-            ("etcdPeer", p => p.EtcdPeer, (p, v) => p.EtcdPeer = v),
-            ("haproxyPrimary", p => p.HaproxyPrimary, (p, v) => p.HaproxyPrimary = v),
-            ("haproxyReplica", p => p.HaproxyReplica, (p, v) => p.HaproxyReplica = v),
-            ("haproxyStats", p => p.HaproxyStats, (p, v) => p.HaproxyStats = v),
-        };
 
         private static HaPgNode ReadNode(ReadContext context, YamlNode value, string key)
         {

@@ -4,29 +4,19 @@ using HaPg.Inventory;
 
 namespace HaPg.Remote
 {
-    /// <summary>A failure on one node, with the stable error id and category its ErrorRecord carries.</summary>
-    public sealed class HaPgRemoteException : Exception
+    /// <summary>A failure on one node, with the stable error id and category its ErrorRecord carries; the node is its target.</summary>
+    public sealed class HaPgRemoteException : HaPgException
     {
         public HaPgRemoteException(string errorId, ErrorCategory category, HaPgNode node, string message, Exception? innerException = null)
-            : base(message, innerException)
+            : base(errorId, category, node, message, innerException)
         {
-            ErrorId = errorId;
-            Category = category;
             Node = node;
         }
-
-        /// <summary>HaPg.&lt;Area&gt;.&lt;What&gt;, see <see cref="RemoteErrorId"/>.</summary>
-        public string ErrorId { get; }
-
-        public ErrorCategory Category { get; }
 
         /// <summary>The failing node; the ErrorRecord's target.</summary>
         public HaPgNode Node { get; }
 
-        public string NodeName => Node.Name;
-
-        /// <summary>An ErrorRecord for WriteError or ThrowTerminatingError, targeting the node.</summary>
-        public ErrorRecord ToErrorRecord() => new ErrorRecord(this, ErrorId, Category, Node);
+        public override string NodeName => Node.Name;
     }
 
     /// <summary>The error ids of the transport, the remote helpers and Test-HaPgConnection.</summary>
@@ -53,8 +43,5 @@ namespace HaPg.Remote
         public const string UnsupportedOs = "HaPg.Connection.UnsupportedOs";
         public const string NoSystemd = "HaPg.Connection.NoSystemd";
         public const string AptFailed = "HaPg.Connection.AptFailed";
-
-        /// <summary>-Node names a node the inventory does not have.</summary>
-        public const string UnknownNode = "HaPg.Inventory.UnknownNode";
     }
 }

@@ -23,17 +23,10 @@ namespace HaPg.Remote
 
         public static Redactor None { get; } = new Redactor(Array.Empty<string>());
 
-        /// <summary>The inventory's SSH password, sudo password and generated cluster passwords.</summary>
-        public static Redactor For(HaPgInventory inventory)
-        {
-            var s = inventory.Secrets;
-            return new Redactor(new[]
-            {
-                Reveal(inventory.Credential?.Password), Reveal(inventory.SudoPassword),
-                Reveal(s.SuperuserPassword), Reveal(s.ReplicationPassword), Reveal(s.RewindPassword),
-                Reveal(s.RestApiPassword), Reveal(s.HaproxyStatsPassword), Reveal(s.VrrpPassword),
-            });
-        }
+        /// <summary>The inventory's SSH password, sudo password and every cluster password (<see cref="HaPgSecrets.Fields"/>).</summary>
+        public static Redactor For(HaPgInventory inventory) =>
+            new Redactor(new[] { Reveal(inventory.Credential?.Password), Reveal(inventory.SudoPassword) }
+                .Concat(HaPgSecrets.Fields.Select(field => Reveal(field.Get(inventory.Secrets)))));
 
         /// <summary>This redactor plus more secrets.</summary>
         public Redactor With(IEnumerable<string?> more) => new Redactor(secrets.Concat(more));

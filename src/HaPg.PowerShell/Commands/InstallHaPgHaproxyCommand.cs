@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using HaPg.Components.Common;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
-using HaPg.Components.Patroni;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -87,6 +87,17 @@ namespace HaPg.PowerShell.Commands
         protected override void Process(HaPgInventory inventory)
         {
             var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
+            var settings = new HaproxySettings
+            {
+                Timing = PatroniTimingProfile.Named(Profile),
+                StatsBindAddress = StatsBindAddress,
+                StatsUser = StatsUser,
+            };
+            foreach (var node in nodes)
+            {
+                HaproxyConfig.RequireBindAddresses(node, settings); // before any host is read
+            }
+
             RequireSupportedPlatform(inventory, nodes);
             if (!IsWhatIf)
             {
@@ -100,13 +111,7 @@ namespace HaPg.PowerShell.Commands
 
             SecretGenerator.FillMissing(inventory.Secrets);
             var interfaces = inventory.VirtualIP is null ? new Dictionary<string, string>() : ReadInterfaces(inventory, nodes);
-            var settings = new HaproxySettings
-            {
-                Timing = Profile == "Recipe" ? PatroniTimingProfile.Recipe : PatroniTimingProfile.Default,
-                StatsBindAddress = StatsBindAddress,
-                StatsUser = StatsUser,
-                StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText(),
-            };
+            settings.StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText();
             var vrrpPassword = inventory.Secrets.VrrpPassword!.ToPlainText();
             if (inventory.VirtualIP is not null && KeepalivedConfig.NeedsVersion3(VrrpAdvertInterval))
             {

@@ -81,7 +81,7 @@ namespace HaPg.PowerShell.Commands
         {
             var settings = new PatroniSettings
             {
-                Timing = Profile == "Recipe" ? PatroniTimingProfile.Recipe : PatroniTimingProfile.Default,
+                Timing = PatroniTimingProfile.Named(Profile),
                 Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode),
             };
             var nodes = SelectNodes(inventory, HaPgRole.Postgres);

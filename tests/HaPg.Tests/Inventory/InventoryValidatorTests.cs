@@ -18,9 +18,9 @@ namespace HaPg.Tests.Inventory
             Nodes = Enumerable.Range(1, 3).Select(i => new HaPgNode { Name = $"node-{i}", Address = $"10.0.0.1{i}", KeyPath = Key, Roles = All }).ToList(),
         };
 
-        private static IReadOnlyList<InventoryIssue> Check(HaPgInventory inventory) => InventoryValidator.Validate(inventory, p => p == Key);
+        private static IReadOnlyList<ValidationIssue> Check(HaPgInventory inventory) => InventoryValidator.Validate(inventory, p => p == Key);
 
-        private static InventoryIssue SingleError(HaPgInventory inventory) => Assert.Single(Check(inventory), i => !i.IsWarning);
+        private static ValidationIssue SingleError(HaPgInventory inventory) => Assert.Single(Check(inventory), i => i.Severity == IssueSeverity.Error);
 
         [Fact]
         public void ValidInventoryHasNoIssues() => Assert.Empty(Check(Dedicated()));
@@ -42,8 +42,8 @@ namespace HaPg.Tests.Inventory
             inventory.Nodes[2].Roles = HaPgRole.Postgres | HaPgRole.Haproxy;
             inventory.Nodes.Add(new HaPgNode { Name = "node-4", Address = "10.0.0.14", KeyPath = Key, Roles = HaPgRole.Etcd });
             var issue = Assert.Single(Check(inventory));
-            Assert.True(issue.IsWarning);
-            Assert.Equal(InventoryErrorIds.EtcdOnPostgresNodes, issue.ErrorId);
+            Assert.Equal(IssueSeverity.Warning, issue.Severity);
+            Assert.Equal(InventoryErrorIds.EtcdOnPostgresNodes, issue.Id);
             Assert.StartsWith("etcd shares nodes with PostgreSQL (node-1, node-2):", issue.Message);
             Assert.Contains("etcd-io/etcd#15247", issue.Message);
         }
@@ -93,7 +93,7 @@ namespace HaPg.Tests.Inventory
             var inventory = Valid();
             change(inventory);
             var error = SingleError(inventory);
-            Assert.Equal(id, error.ErrorId);
+            Assert.Equal(id, error.Id);
             Assert.Contains(mentions, error.Message);
             Assert.NotNull(error.Target);
             Assert.NotNull(error.Key);
@@ -113,9 +113,9 @@ namespace HaPg.Tests.Inventory
         {
             var inventory = Valid();
             inventory.Ports.PatroniRest = 7000;
-            var errors = Check(inventory).Where(i => !i.IsWarning).ToList();
+            var errors = Check(inventory).Where(i => i.Severity == IssueSeverity.Error).ToList();
             Assert.Equal(3, errors.Count);
-            Assert.All(errors, e => Assert.Equal(InventoryErrorIds.PortConflict, e.ErrorId));
+            Assert.All(errors, e => Assert.Equal(InventoryErrorIds.PortConflict, e.Id));
             Assert.Equal("Node 'node-1': Patroni REST API and HAProxy stats would all listen on port 7000; give them different ports.", errors[0].Message);
         }
 
@@ -127,7 +127,7 @@ namespace HaPg.Tests.Inventory
             inventory.Nodes[1].Roles = HaPgRole.Postgres | HaPgRole.Etcd;
             inventory.Nodes[2].Roles = HaPgRole.Etcd | HaPgRole.Haproxy;
             inventory.Ports.HaproxyPrimary = 5432;
-            Assert.DoesNotContain(Check(inventory), i => !i.IsWarning);
+            Assert.DoesNotContain(Check(inventory), i => i.Severity == IssueSeverity.Error);
         }
 
         [Fact]
@@ -135,9 +135,9 @@ namespace HaPg.Tests.Inventory
         {
             var inventory = Valid();
             inventory.Nodes[2].Roles = HaPgRole.Haproxy;
-            var issue = Assert.Single(Check(inventory), i => i.ErrorId != InventoryErrorIds.EtcdOnPostgresNodes);
-            Assert.True(issue.IsWarning);
-            Assert.Equal(InventoryErrorIds.EvenEtcdMembers, issue.ErrorId);
+            var issue = Assert.Single(Check(inventory), i => i.Id != InventoryErrorIds.EtcdOnPostgresNodes);
+            Assert.Equal(IssueSeverity.Warning, issue.Severity);
+            Assert.Equal(InventoryErrorIds.EvenEtcdMembers, issue.Id);
             Assert.Contains("node-1, node-2", issue.Message);
         }
 
@@ -147,8 +147,8 @@ namespace HaPg.Tests.Inventory
             var inventory = Dedicated();
             inventory.Nodes[0].Address = "127.0.0.1";
             var issue = Assert.Single(Check(inventory));
-            Assert.True(issue.IsWarning);
-            Assert.Equal(InventoryErrorIds.LoopbackAddress, issue.ErrorId);
+            Assert.Equal(IssueSeverity.Warning, issue.Severity);
+            Assert.Equal(InventoryErrorIds.LoopbackAddress, issue.Id);
         }
 
         [Fact]
@@ -157,7 +157,7 @@ namespace HaPg.Tests.Inventory
             var inventory = Valid();
             inventory.Nodes[0].Address = "not valid";
             inventory.Nodes[2].Name = "node-2";
-            var ids = Check(inventory).Where(i => !i.IsWarning).Select(i => i.ErrorId).ToArray();
+            var ids = Check(inventory).Where(i => i.Severity == IssueSeverity.Error).Select(i => i.Id).ToArray();
             Assert.Equal(new[] { InventoryErrorIds.InvalidAddress, InventoryErrorIds.DuplicateNodeName }, ids);
         }
 
@@ -166,7 +166,7 @@ namespace HaPg.Tests.Inventory
         {
             var inventory = Valid();
             inventory.Nodes.Clear();
-            Assert.Equal(InventoryErrorIds.NoNodes, SingleError(inventory).ErrorId);
+            Assert.Equal(InventoryErrorIds.NoNodes, SingleError(inventory).Id);
         }
 
         [Fact]
@@ -207,7 +207,7 @@ namespace HaPg.Tests.Inventory
         {
             var six = new HaPgInventory { Nodes = Enumerable.Range(1, 6).Select(i => new HaPgNode { Name = $"n{i}", Address = $"10.0.0.{i}", KeyPath = Key }).ToList() };
             Assert.False(DefaultLayout.TryApply(six));
-            Assert.Equal(InventoryErrorIds.RolesRequired, SingleError(six).ErrorId);
+            Assert.Equal(InventoryErrorIds.RolesRequired, SingleError(six).Id);
 
             var partial = Valid();
             partial.Nodes[0].Roles = HaPgRole.None;

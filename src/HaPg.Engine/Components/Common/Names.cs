@@ -1,16 +1,14 @@
-using System.Text.RegularExpressions;
+using HaPg.Inventory;
 
 namespace HaPg.Components.Common
 {
     /// <summary>
     /// Names that end up in file paths, etcd member names, HAProxy server names and Patroni keys must be plain:
-    /// letters, digits, '-', '_' and '.', starting with a letter or digit.
+    /// letters, digits, '-', '_' and '.', starting with a letter or digit (<see cref="NameRules"/>, which the inventory's node names follow too).
     /// </summary>
     public static class Names
     {
-        private static readonly Regex Plain = new Regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", RegexOptions.CultureInvariant);
-
-        public static bool IsPlain(string? name) => name is not null && Plain.IsMatch(name);
+        public static bool IsPlain(string? name) => NameRules.IsPlain(name);
 
         public static void RequirePlain(string? name, string what, object? target)
         {

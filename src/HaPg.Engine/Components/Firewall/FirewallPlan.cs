@@ -37,27 +37,26 @@ namespace HaPg.Components.Firewall
             var dbAndProxies = databaseNodes.Concat(haproxyNodes).Distinct().ToList();
 
             var rules = new List<FirewallRule> { new FirewallRule(node.Name, Ssh, node.Port, new[] { Anywhere }) };
-            if (node.HasRole(HaPgRole.Postgres))
+            foreach (var port in HaPgPorts.Catalogue.Where(p => node.HasRole(p.Role)))
             {
-                // Clients may also connect directly, as pg_hba allows them (PgHba lists the client networks).
-                var postgresSources = dbAndProxies.Concat(inventory.ClientNetworks.Count > 0 ? ClientSources(inventory) : new List<string>())
-                    .Distinct().ToList();
-                rules.Add(new FirewallRule(node.Name, Postgres, ports.Postgres, postgresSources));
-                rules.Add(new FirewallRule(node.Name, PatroniRest, ports.PatroniRest, dbAndProxies));
-            }
-
-            if (node.HasRole(HaPgRole.Etcd))
-            {
-                rules.Add(new FirewallRule(node.Name, EtcdClient, ports.EtcdClient, databaseNodes.Concat(etcdMembers).Distinct().ToList()));
-                rules.Add(new FirewallRule(node.Name, EtcdPeer, ports.EtcdPeer, etcdMembers));
+                (string Service, IReadOnlyList<string> Sources) rule = port.Name switch
+                {
+                    // Clients may also connect directly, as pg_hba allows them (PgHba lists the client networks).
+                    nameof(HaPgPorts.Postgres) => (Postgres,
+                        dbAndProxies.Concat(inventory.ClientNetworks.Count > 0 ? ClientSources(inventory) : new List<string>()).Distinct().ToList()),
+                    nameof(HaPgPorts.PatroniRest) => (PatroniRest, dbAndProxies),
+                    nameof(HaPgPorts.EtcdClient) => (EtcdClient, databaseNodes.Concat(etcdMembers).Distinct().ToList()),
+                    nameof(HaPgPorts.EtcdPeer) => (EtcdPeer, etcdMembers),
+                    nameof(HaPgPorts.HaproxyPrimary) => (HaproxyPrimary, ClientSources(inventory)),
+                    nameof(HaPgPorts.HaproxyReplica) => (HaproxyReplicas, ClientSources(inventory)),
+                    nameof(HaPgPorts.HaproxyStats) => (HaproxyStats, ClientSources(inventory)),
+                    _ => throw new System.InvalidOperationException($"The firewall has no rule for the {port.Service} port ({port.Name})."),
+                };
+                rules.Add(new FirewallRule(node.Name, rule.Service, port.Get(ports), rule.Sources));
             }
 
             if (node.HasRole(HaPgRole.Haproxy))
             {
-                var clients = ClientSources(inventory);
-                rules.Add(new FirewallRule(node.Name, HaproxyPrimary, ports.HaproxyPrimary, clients));
-                rules.Add(new FirewallRule(node.Name, HaproxyReplicas, ports.HaproxyReplica, clients));
-                rules.Add(new FirewallRule(node.Name, HaproxyStats, ports.HaproxyStats, clients));
                 var peers = inventory.NodesWithRole(HaPgRole.Haproxy).Where(n => n.Name != node.Name).Select(NetAddress.HostCidr).Distinct().ToList();
                 if (inventory.VirtualIP is not null && peers.Count > 0)
                 {

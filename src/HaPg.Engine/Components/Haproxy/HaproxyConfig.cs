@@ -115,6 +115,23 @@ namespace HaPg.Components.Haproxy
                 validateCommand: "haproxy -c -f {0}");
         }
 
+        /// <summary>
+        /// Throws HaPg.Haproxy.InvalidBindAddress unless the settings' bind addresses are IP addresses. Needs no host, so a cmdlet
+        /// checks it before it reads any.
+        /// </summary>
+        public static void RequireBindAddresses(HaPgNode node, HaproxySettings settings)
+        {
+            foreach (var address in new[] { settings.BindAddress, settings.StatsBindAddress })
+            {
+                if (address is not null && !IPAddress.TryParse(address, out _))
+                {
+                    throw new HaPgValidationException("HaPg.Haproxy.InvalidBindAddress",
+                        $"Node '{node.Name}': bind address '{address}' is not an IP address.", node,
+                        System.Management.Automation.ErrorCategory.InvalidArgument);
+                }
+            }
+        }
+
         private static void Validate(HaPgInventory inventory, HaPgNode node, HaproxySettings settings)
         {
             settings.Timing.Validate().ThrowIfAnyError();
@@ -135,15 +152,7 @@ namespace HaPg.Components.Haproxy
                 Names.RequirePlain(server.Name, "HAProxy server name", server);
             }
 
-            foreach (var address in new[] { settings.BindAddress, settings.StatsBindAddress })
-            {
-                if (address is not null && !IPAddress.TryParse(address, out _))
-                {
-                    throw new HaPgValidationException("HaPg.Haproxy.InvalidBindAddress",
-                        $"Node '{node.Name}': bind address '{address}' is not an IP address.", node,
-                        System.Management.Automation.ErrorCategory.InvalidArgument);
-                }
-            }
+            RequireBindAddresses(node, settings);
 
             // Single-quoted in the file: no expansion, but a quote, colon (user) or control character cannot be written.
             if (string.IsNullOrEmpty(settings.StatsPassword) || !Names.IsPlain(settings.StatsUser) ||

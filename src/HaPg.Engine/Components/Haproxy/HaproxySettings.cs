@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HaPg.Components.Patroni;
+using HaPg.Components.Common;
 
 namespace HaPg.Components.Haproxy
 {

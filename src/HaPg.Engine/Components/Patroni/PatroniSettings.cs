@@ -1,3 +1,4 @@
+using HaPg.Components.Common;
 using HaPg.Components.Postgres;
 
 namespace HaPg.Components.Patroni

@@ -78,7 +78,7 @@ namespace HaPg.Tests.Components.Keepalived
         [InlineData("")]
         public void RefusesAnInterfaceThatIsNotAPlainName(string name)
         {
-            var error = Assert.Throws<HaPg.Components.Common.HaPgValidationException>(() =>
+            var error = Assert.Throws<HaPgValidationException>(() =>
                 KeepalivedConfig.Render(TwoProxies(), TwoProxies().Nodes[3], name, "Ab3dEf7h"));
             Assert.Equal("HaPg.Keepalived.InvalidInterface", error.Issue.Id);
         }
@@ -86,7 +86,7 @@ namespace HaPg.Tests.Components.Keepalived
         [Fact]
         public void RefusesAPasswordVrrpCannotCarry()
         {
-            var error = Assert.Throws<HaPg.Components.Common.HaPgValidationException>(() =>
+            var error = Assert.Throws<HaPgValidationException>(() =>
                 KeepalivedConfig.Render(TwoProxies(), TwoProxies().Nodes[3], "eth0", "123456789"));
             Assert.Equal("HaPg.Keepalived.InvalidPassword", error.Issue.Id);
         }
@@ -140,7 +140,7 @@ namespace HaPg.Tests.Components.Keepalived
 
         [Fact]
         public void ValidVirtualIPHasNoIssue() =>
-            Assert.DoesNotContain(InventoryValidator.Validate(TwoProxies(), _ => true), i => i.ErrorId.Contains("VirtualIP"));
+            Assert.DoesNotContain(InventoryValidator.Validate(TwoProxies(), _ => true), i => i.Id.Contains("VirtualIP"));
 
         [Theory]
         [InlineData("10.0.0.50", InventoryErrorIds.InvalidVirtualIP, "prefix")]
@@ -154,8 +154,8 @@ namespace HaPg.Tests.Components.Keepalived
             var inventory = TwoProxies();
             inventory.VirtualIP = vip;
 
-            var issue = Assert.Single(InventoryValidator.Validate(inventory, _ => true), i => !i.IsWarning);
-            Assert.Equal(id, issue.ErrorId);
+            var issue = Assert.Single(InventoryValidator.Validate(inventory, _ => true), i => i.Severity == IssueSeverity.Error);
+            Assert.Equal(id, issue.Id);
             Assert.Contains(mentions, issue.Message);
             Assert.Equal("virtualIP", issue.Key);
         }
@@ -166,8 +166,8 @@ namespace HaPg.Tests.Components.Keepalived
             var inventory = TwoProxies();
             inventory.Nodes.RemoveAt(4);
 
-            var issue = Assert.Single(InventoryValidator.Validate(inventory, _ => true), i => i.ErrorId == InventoryErrorIds.VirtualIPOnOneNode);
-            Assert.True(issue.IsWarning);
+            var issue = Assert.Single(InventoryValidator.Validate(inventory, _ => true), i => i.Id == InventoryErrorIds.VirtualIPOnOneNode);
+            Assert.Equal(IssueSeverity.Warning, issue.Severity);
             Assert.Contains("node-4", issue.Message);
         }
 
@@ -187,15 +187,15 @@ namespace HaPg.Tests.Components.Keepalived
             var four = TwoProxies();
             four.Nodes.RemoveAt(4);
             four.Nodes.ForEach(n => n.Roles = HaPgRole.None);
-            Assert.Equal(InventoryErrorIds.LayoutNotApplicable, DefaultLayout.Apply(four, DefaultLayout.HighAvailability)!.ErrorId);
+            Assert.Equal(InventoryErrorIds.LayoutNotApplicable, DefaultLayout.Apply(four, DefaultLayout.HighAvailability)!.Id);
 
             var withRoles = TwoProxies();
-            Assert.Equal(InventoryErrorIds.LayoutNotApplicable, DefaultLayout.Apply(withRoles, DefaultLayout.HighAvailability)!.ErrorId);
+            Assert.Equal(InventoryErrorIds.LayoutNotApplicable, DefaultLayout.Apply(withRoles, DefaultLayout.HighAvailability)!.Id);
 
             var noVip = TwoProxies();
             noVip.Nodes.ForEach(n => n.Roles = HaPgRole.None);
             noVip.VirtualIP = null;
-            Assert.Equal(InventoryErrorIds.VirtualIPRequired, DefaultLayout.Apply(noVip, DefaultLayout.HighAvailability)!.ErrorId);
+            Assert.Equal(InventoryErrorIds.VirtualIPRequired, DefaultLayout.Apply(noVip, DefaultLayout.HighAvailability)!.Id);
             Assert.All(noVip.Nodes, n => Assert.Equal(HaPgRole.None, n.Roles));
         }
     }

@@ -56,8 +56,8 @@ namespace HaPg.Tests.Components.Postgres
             Assert.Equal(("/etc/apt/sources.list.d/hapg-pgdg.sources", "0644", "root"), (file.Path, file.Mode, file.Owner));
             Assert.Contains("URIs: https://apt.postgresql.org/pub/repos/apt\nSuites: bookworm-pgdg\nComponents: main\nSigned-By: /etc/apt/keyrings/hapg-pgdg.asc\n", file.Content);
             Assert.False(file.ContainsSecrets);
-            Assert.Throws<HaPg.Components.Common.HaPgValidationException>(() => PgdgRepository.Sources(""));
-            Assert.Throws<HaPg.Components.Common.HaPgValidationException>(() => PgdgRepository.Sources("bookworm main\nSuites: x"));
+            Assert.Throws<HaPgValidationException>(() => PgdgRepository.Sources(""));
+            Assert.Throws<HaPgValidationException>(() => PgdgRepository.Sources("bookworm main\nSuites: x"));
         }
 
         [Fact]

@@ -1,12 +1,14 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
-using HaPg.Components.Common;
+using System.Linq;
 
-namespace HaPg.Components.Patroni
+namespace HaPg.Components.Common
 {
     /// <summary>
     /// Patroni's leader-lock timing plus the matching HAProxy health-check cadence. Patroni 3.0.2 does not enforce
-    /// loop_wait + 2*retry_timeout &lt;= ttl, so HaPg does (HaPg.Patroni.InvalidTiming).
+    /// loop_wait + 2*retry_timeout &lt;= ttl, so HaPg does (HaPg.Patroni.InvalidTiming). Here, not under Patroni, because
+    /// Patroni's and HAProxy's settings both read it.
     /// </summary>
     public sealed class PatroniTimingProfile
     {
@@ -41,6 +43,15 @@ namespace HaPg.Components.Patroni
         /// leader-lock holder answers 200 on /primary.
         /// </summary>
         public static PatroniTimingProfile Default { get; } = new PatroniTimingProfile("Default", 20, 5, 5, 2, 3, 1, 250, 250);
+
+        /// <summary>Every named profile, as -Profile offers them.</summary>
+        public static IReadOnlyList<PatroniTimingProfile> All { get; } = new[] { Default, Recipe };
+
+        /// <summary>The profile a -Profile value names (Default or Recipe, any case); HaPg.Patroni.InvalidTiming for another.</summary>
+        public static PatroniTimingProfile Named(string name) =>
+            All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new HaPgValidationException("HaPg.Patroni.InvalidTiming",
+                $"No timing profile '{name}'; use {string.Join(" or ", All.Select(p => p.Name))}.", name, System.Management.Automation.ErrorCategory.InvalidArgument);
 
         public string Name { get; }
         public int Ttl { get; }

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
-namespace HaPg.Components.Common
+namespace HaPg
 {
     public enum IssueSeverity
     {
@@ -10,39 +10,45 @@ namespace HaPg.Components.Common
         Error,
     }
 
-    /// <summary>A problem found in the input before any host is touched. <see cref="Id"/> is a stable HaPg.Area.What id.</summary>
+    /// <summary>
+    /// A problem found in the input before any host is touched: by the inventory's validator or by pure component logic.
+    /// <see cref="Id"/> is a stable HaPg.Area.What id.
+    /// </summary>
     public sealed class ValidationIssue
     {
         public ValidationIssue(string id, IssueSeverity severity, string message, object? target,
-            ErrorCategory category = ErrorCategory.InvalidData)
+            ErrorCategory category = ErrorCategory.InvalidData, string? key = null)
         {
             Id = id;
             Severity = severity;
             Message = message;
             Target = target;
             Category = category;
+            Key = key;
         }
 
         public string Id { get; }
         public IssueSeverity Severity { get; }
         public string Message { get; }
 
-        /// <summary>The failing item (a node, a network, the inventory); never a component object.</summary>
+        /// <summary>The failing item (a node, a network, the inventory or the value at fault); never a component object.</summary>
         public object? Target { get; }
 
         public ErrorCategory Category { get; }
 
-        public ErrorRecord ToErrorRecord() =>
-            new ErrorRecord(new HaPgValidationException(this), Id, Category, Target);
+        /// <summary>Where the value lives in the inventory's YAML form, e.g. <c>nodes[1].address</c> or <c>ports.postgres</c>; null when none.</summary>
+        public string? Key { get; }
+
+        public ErrorRecord ToErrorRecord() => new HaPgValidationException(this).ToErrorRecord();
 
         public override string ToString() => $"{Severity} {Id}: {Message}";
     }
 
     /// <summary>Thrown by pure component logic on bad input; carries the issue so a cmdlet can build its ErrorRecord.</summary>
-    public sealed class HaPgValidationException : System.Exception
+    public sealed class HaPgValidationException : HaPgException
     {
         public HaPgValidationException(ValidationIssue issue)
-            : base(issue.Message) => Issue = issue;
+            : base(issue.Id, issue.Category, issue.Target, issue.Message) => Issue = issue;
 
         public HaPgValidationException(string id, string message, object? target,
             ErrorCategory category = ErrorCategory.InvalidData)
