@@ -8,6 +8,7 @@ using HaPg.Components.Common;
 using HaPg.Components.Haproxy;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 using Npgsql;
 
 namespace HaPg.Failover

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaPg.Components.Cluster;
 using HaPg.Components.Common;
+using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -118,7 +119,7 @@ namespace HaPg.Operations
                     proxies.Add(await work.HostForAsync(proxy).ConfigureAwait(false));
                 }
 
-                if (!await ReplicaRepair.WaitServingReadsAsync(proxies, name, ServingTimeout, work.CancellationToken).ConfigureAwait(false))
+                if (!await HaproxySteps.WaitServingReadsAsync(proxies, name, ServingTimeout, work.CancellationToken).ConfigureAwait(false))
                 {
                     var notRouted = $"{name} streams, but HAProxy does not route reads to it after {ServingTimeout.TotalSeconds:N0} s; see Test-HaPgCluster";
                     result.Messages.Add(notRouted);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using HaPg.Components.Patroni;
-using HaPg.Failover;
 
 namespace HaPg.Results
 {

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using HaPg.Components.Common;
 using HaPg.Remote;
 
 namespace HaPg.Steps

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using HaPg.Components.Common;
 using HaPg.Remote;
 
 namespace HaPg.Steps

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using HaPg.Failover;
+using HaPg.Results;
 using Xunit;
 
 namespace HaPg.Tests.Failover

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using HaPg.Failover;
+using HaPg.Results;
 using Xunit;
 
 namespace HaPg.Tests.Failover

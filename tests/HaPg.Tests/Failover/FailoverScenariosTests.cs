@@ -8,6 +8,7 @@ using HaPg.Failover;
 using HaPg.Failover.Scenarios;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 using HaPg.Tests.Components;
 using HaPg.Tests.Steps;
 using Xunit;

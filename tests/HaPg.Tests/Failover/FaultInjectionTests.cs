@@ -3,6 +3,7 @@ using System.Linq;
 using HaPg.Components.Patroni;
 using HaPg.Failover;
 using HaPg.Failover.Scenarios;
+using HaPg.Results;
 using Xunit;
 
 namespace HaPg.Tests.Failover

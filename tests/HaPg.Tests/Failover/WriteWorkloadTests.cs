@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Failover;
+using HaPg.Results;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Steps;
 
 namespace HaPg.Components.Etcd
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using HaPg.Components.Common;
+using HaPg.Remote;
 
 namespace HaPg.Components.Etcd
 {

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text;
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Steps;
 
 namespace HaPg.Components.Firewall
 {

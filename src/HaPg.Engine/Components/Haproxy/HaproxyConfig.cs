@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Steps;
 
 namespace HaPg.Components.Haproxy
 {

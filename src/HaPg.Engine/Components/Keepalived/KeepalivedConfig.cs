@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Steps;
 
 namespace HaPg.Components.Keepalived
 {

@@ -5,6 +5,7 @@ using HaPg.Components.Common;
 using HaPg.Components.Etcd;
 using HaPg.Components.Postgres;
 using HaPg.Inventory;
+using HaPg.Steps;
 
 namespace HaPg.Components.Patroni
 {

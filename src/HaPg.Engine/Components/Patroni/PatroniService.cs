@@ -1,4 +1,5 @@
 using HaPg.Components.Common;
+using HaPg.Steps;
 
 namespace HaPg.Components.Patroni
 {

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
-using HaPg.Components.Haproxy;
 using HaPg.Components.Postgres;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -100,62 +99,6 @@ namespace HaPg.Components.Patroni
                     $"{name}: reinitialized, but not streaming after {timeout.TotalSeconds:N0} s. See journalctl -u patroni on {name}.");
             }
         }
-
-        /// <summary>How long every HAProxy node must show the replica settled UP: longer than one check interval of either profile
-        /// (inter 2s or 3s), so a check has run since the replica came back, and a failed one would show as "UP 1/3".</summary>
-        public static readonly TimeSpan ServingSettle =
-            TimeSpan.FromSeconds(Math.Max(PatroniTimingProfile.Default.CheckIntervalSeconds, PatroniTimingProfile.Recipe.CheckIntervalSeconds) + 1);
-
-        /// <summary>
-        /// Waits until every HAProxy node routes reads to <paramref name="replica"/> and keeps doing so for <see cref="ServingSettle"/>;
-        /// false after the timeout. A stale UP from before the reinitialization, or one half way down, is not enough.
-        /// </summary>
-        public static async Task<bool> WaitServingReadsAsync(IReadOnlyList<IRemoteHost> proxies, string replica, TimeSpan timeout,
-            CancellationToken cancellationToken)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            TimeSpan? servingSince = null;
-            while (clock.Elapsed < timeout)
-            {
-                if (await ServedEverywhereAsync().ConfigureAwait(false))
-                {
-                    servingSince ??= clock.Elapsed;
-                    if (clock.Elapsed - servingSince >= ServingSettle) return true;
-                }
-                else
-                {
-                    servingSince = null;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-            }
-
-            return false;
-
-            async Task<bool> ServedEverywhereAsync()
-            {
-                foreach (var proxy in proxies)
-                {
-                    try
-                    {
-                        if (!ServesReads(await HaproxySteps.ReadServersAsync(proxy, cancellationToken).ConfigureAwait(false), replica))
-                        {
-                            return false;
-                        }
-                    }
-                    catch (HaPgRemoteException)
-                    {
-                        return false; // ask again until the timeout
-                    }
-                }
-
-                return true;
-            }
-        }
-
-        /// <summary>The replicas listener has <paramref name="replica"/> plainly UP: not DOWN, and not "UP 1/3" (failing its checks).</summary>
-        public static bool ServesReads(IEnumerable<HaproxyServerStatus> servers, string replica) =>
-            servers.Any(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.Server == replica && s.IsUp && !s.Status.Contains("/"));
     }
 
     /// <summary>What <see cref="ReplicaRepair.ReadAsync"/> read on one node.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using HaPg.Components.Common;
+using HaPg.Remote;
 
 namespace HaPg.Components.Platform
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HaPg.Components.Common;
+using HaPg.Remote;
 
 namespace HaPg.Components.Platform
 {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using HaPg.Components.Common;
+using HaPg.Steps;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace HaPg.Components.Postgres

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using HaPg.Components.Common;
 using HaPg.Remote;
+using HaPg.Steps;
 
 namespace HaPg.Components.Postgres
 {

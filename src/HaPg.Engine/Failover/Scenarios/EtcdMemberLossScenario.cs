@@ -5,6 +5,7 @@ using HaPg.Components.Etcd;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -6,6 +6,7 @@ using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using HaPg.Components.Patroni;
 using HaPg.Inventory;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

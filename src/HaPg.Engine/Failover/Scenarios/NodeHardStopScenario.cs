@@ -1,4 +1,5 @@
 using HaPg.Inventory;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

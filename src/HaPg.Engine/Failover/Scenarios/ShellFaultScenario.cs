@@ -2,6 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Inventory;
 using HaPg.Remote;
+using HaPg.Results;
 
 namespace HaPg.Failover.Scenarios
 {

@@ -1,5 +1,6 @@
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Remote;
 using Xunit;
 
 namespace HaPg.Tests.Components.Common

@@ -1,4 +1,5 @@
 using System.Linq;
+using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
 using Xunit;
@@ -142,8 +143,8 @@ namespace HaPg.Tests.Components.Patroni
                 new HaPg.Components.Haproxy.HaproxyServerStatus { Proxy = "replicas", Server = "node-3", Status = "UP" },
             };
 
-            Assert.Equal(serves, ReplicaRepair.ServesReads(servers, "node-2"));
-            Assert.False(ReplicaRepair.ServesReads(servers, "node-1"));
+            Assert.Equal(serves, HaproxySteps.ServesReads(servers, "node-2"));
+            Assert.False(HaproxySteps.ServesReads(servers, "node-1"));
         }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace HaPg.Components.Common
+namespace HaPg.Remote
 {
     /// <summary>The ID and VERSION_ID of a node's /etc/os-release.</summary>
     public sealed class OsRelease

@@ -1,6 +1,6 @@
 using System;
 
-namespace HaPg.Failover
+namespace HaPg.Results
 {
     public enum WriteOutcome
     {

@@ -1,4 +1,4 @@
-namespace HaPg.Failover
+namespace HaPg.Results
 {
     /// <summary>The faults Test-HaPgFailover can inject.</summary>
     public enum HaPgFailoverScenario

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HaPg.Remote;
 
-namespace HaPg.Components.Common
+namespace HaPg.Steps
 {
     /// <summary>A file a component wants on a node: where, what, and with which mode and owner.</summary>
     [DebuggerDisplay("{ToString(),nq}")]

@@ -1,4 +1,4 @@
-namespace HaPg.Components.Common
+namespace HaPg.Steps
 {
     /// <summary>
     /// One idempotent change on a node: run <see cref="CheckCommand"/> first; exit 0 means the node is already as
