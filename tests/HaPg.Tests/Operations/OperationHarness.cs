@@ -14,6 +14,10 @@ namespace HaPg.Tests.Operations
     /// </summary>
     internal sealed class OperationHarness : IDisposable
     {
+        /// <summary>NodePlatform.ReadCommand's output on a supported node: Debian 13, PostgreSQL 17 and Patroni 4.0.7 from apt.</summary>
+        public const string Debian13 = "ID=debian\nVERSION_ID=\"13\"\nVERSION_CODENAME=trixie\n--- apt\n" +
+            "postgresql:\n  Installed: 17+278\n  Candidate: 17+278\npatroni:\n  Installed: 4.0.7-1\n  Candidate: 4.0.7-1\n";
+
         public OperationHarness(HaPgInventory inventory, string stepName = "Test-Operation")
         {
             Inventory = inventory;
