@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Platform;
@@ -120,6 +121,9 @@ namespace HaPg.Operations
         /// </summary>
         public bool AdoptDeployedSecrets(DeployedSecretFile file, IReadOnlyList<HaPgNode>? nodes = null) =>
             file.Adopt(Inventory.Secrets, ReadDeployedFile(nodes ?? Inventory.NodesWithRole(file.Role).ToList(), file.Path));
+
+        /// <summary>The proof that a brand-new login to <paramref name="node"/> still gets in; see <see cref="NodeRunner.FreshLogin"/>.</summary>
+        public Func<CancellationToken, Task> FreshLogin(HaPgNode node) => Runner.FreshLogin(Inventory, node);
 
         /// <summary>
         /// Reads every node's platform (os-release, apt's versions) in parallel and refuses them all at once, before anything

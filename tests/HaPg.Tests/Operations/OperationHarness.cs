@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Operations;
@@ -26,7 +28,11 @@ namespace HaPg.Tests.Operations
                 Hosts[node.Name] = new RecordingHost(node);
             }
 
-            Runner = new NodeRunner(Sink, i => ConnectionPool.Over(i, node => Hosts[node.Name]));
+            Runner = new NodeRunner(Sink, i => ConnectionPool.Over(i, node => Hosts[node.Name], (node, ct) =>
+            {
+                FreshLogins.Enqueue(node.Name);
+                return FreshLogin(node);
+            }));
             Context = new OperationContext(inventory, Runner, stepName);
         }
 
@@ -35,6 +41,12 @@ namespace HaPg.Tests.Operations
         public Dictionary<string, RecordingHost> Hosts { get; } = new Dictionary<string, RecordingHost>(StringComparer.OrdinalIgnoreCase);
 
         public RecordingSink Sink { get; } = new RecordingSink();
+
+        /// <summary>Stands for a brand-new login to a node (the firewall's proof); by default it gets in.</summary>
+        public Func<HaPgNode, Task> FreshLogin { get; set; } = _ => Task.CompletedTask;
+
+        /// <summary>The nodes a fresh login was opened to, in order.</summary>
+        public ConcurrentQueue<string> FreshLogins { get; } = new ConcurrentQueue<string>();
 
         public NodeRunner Runner { get; }
 
