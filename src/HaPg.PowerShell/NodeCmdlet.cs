@@ -118,7 +118,7 @@ namespace HaPg.PowerShell
         protected IReadOnlyList<HaPgNode> SelectNodes(HaPgInventory inventory, HaPgRole role) =>
             NodeRunner.SelectNodes(this, inventory, Node).Where(n => role == HaPgRole.None || n.HasRole(role)).ToList();
 
-        /// <inheritdoc cref="OperationContext.AdoptDeployedSecrets"/>
+        /// <inheritdoc cref="OperationContext.AdoptDeployedSecrets()"/>
         protected bool AdoptDeployedSecrets(HaPgInventory inventory) => Operation(inventory).AdoptDeployedSecrets();
 
         /// <inheritdoc cref="OperationContext.RequireSupportedPlatform"/>

@@ -198,6 +198,18 @@ namespace HaPg.Execution
         public void RecordNotDone(HaPgInventory inventory, string node, string activity) =>
             PoolFor(inventory).RecordFailure(node, activity + " (not run)");
 
+        /// <summary>
+        /// The proof that a brand-new login to <paramref name="node"/> still gets in: opens one outside the pool and closes it,
+        /// throwing when it cannot (see <see cref="ConnectionPool.ProveFreshLoginAsync"/>). Call on the pipeline thread; the
+        /// returned proof runs on any.
+        /// </summary>
+        public Func<CancellationToken, Task> FreshLogin(HaPgInventory inventory, HaPgNode node)
+        {
+            var pool = PoolFor(inventory);
+            var options = ConnectOptions;
+            return cancellationToken => pool.ProveFreshLoginAsync(node, options, cancellationToken);
+        }
+
         /// <summary>Cancels every node's work and in-flight remote command. Call from StopProcessing.</summary>
         public void Stop() => stopping.Cancel();
 

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
-using HaPg.Components.Patroni;
 using HaPg.Components.Platform;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -113,17 +113,17 @@ namespace HaPg.Operations
         /// Takes the passwords the cluster already uses, from config.yml on its database nodes: the cluster is the source
         /// of truth, so an inventory without its secrets file still drives it. Returns false when no node has a config.
         /// </summary>
-        public bool AdoptDeployedSecrets()
-        {
-            var deployed = ReadDeployedFile(Inventory.NodesWithRole(HaPgRole.Postgres).ToList(), PatroniConfig.FilePath);
-            if (deployed is null)
-            {
-                return false;
-            }
+        public bool AdoptDeployedSecrets() => AdoptDeployedSecrets(DeployedSecretFile.Patroni);
 
-            PatroniSteps.Adopt(Inventory.Secrets, PatroniConfig.ReadPasswords(deployed));
-            return true;
-        }
+        /// <summary>
+        /// Takes the secrets <paramref name="file"/> holds, as deployed on the first of <paramref name="nodes"/> that has it
+        /// (by default every node with the file's role). Returns false when none has it.
+        /// </summary>
+        public bool AdoptDeployedSecrets(DeployedSecretFile file, IReadOnlyList<HaPgNode>? nodes = null) =>
+            file.Adopt(Inventory.Secrets, ReadDeployedFile(nodes ?? Inventory.NodesWithRole(file.Role).ToList(), file.Path));
+
+        /// <summary>The proof that a brand-new login to <paramref name="node"/> still gets in; see <see cref="NodeRunner.FreshLogin"/>.</summary>
+        public Func<CancellationToken, Task> FreshLogin(HaPgNode node) => Runner.FreshLogin(Inventory, node);
 
         /// <summary>
         /// Reads every node's platform (os-release, apt's versions) in parallel and refuses them all at once, before anything

@@ -19,15 +19,18 @@ namespace HaPg.Remote
         private static readonly object PoolsGate = new object();
 
         private readonly Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect;
+        private readonly Func<HaPgNode, SshConnectOptions, CancellationToken, Task> freshLogin;
         private readonly Dictionary<string, Task<IRemoteHost>> hosts = new Dictionary<string, Task<IRemoteHost>>(StringComparer.OrdinalIgnoreCase);
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
         private readonly List<string> failures = new List<string>();
         private int references;
 
-        internal ConnectionPool(HaPgInventory inventory, Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect)
+        internal ConnectionPool(HaPgInventory inventory, Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect,
+            Func<HaPgNode, SshConnectOptions, CancellationToken, Task> freshLogin)
         {
             Inventory = inventory;
             this.connect = connect;
+            this.freshLogin = freshLogin;
         }
 
         public HaPgInventory Inventory { get; }
@@ -61,7 +64,11 @@ namespace HaPg.Remote
                 if (!Pools.TryGetValue(inventory, out var pool))
                 {
                     pool = new ConnectionPool(inventory,
-                        async (node, options, ct) => await SshNodeConnection.ConnectAsync(inventory, node, options, ct).ConfigureAwait(false));
+                        async (node, options, ct) => await SshNodeConnection.ConnectAsync(inventory, node, options, ct).ConfigureAwait(false),
+                        async (node, options, ct) =>
+                        {
+                            using var session = await SshNodeConnection.ConnectAsync(inventory, node, options, ct).ConfigureAwait(false);
+                        });
                     Pools.Add(inventory, pool);
                 }
 
@@ -70,11 +77,16 @@ namespace HaPg.Remote
             }
         }
 
-        /// <summary>Drops one reference; the last one closes every connection.</summary>
-        /// <summary>A pool over hosts given directly, not opened over SSH: for tests of operations against recording hosts.</summary>
-        internal static ConnectionPool Over(HaPgInventory inventory, Func<HaPgNode, IRemoteHost> host) =>
-            new ConnectionPool(inventory, (node, options, ct) => Task.FromResult(host(node))) { references = 1 };
+        /// <summary>
+        /// A pool over hosts given directly, not opened over SSH: for tests of operations against recording hosts.
+        /// <paramref name="freshLogin"/> stands for <see cref="ProveFreshLoginAsync"/> (by default it succeeds).
+        /// </summary>
+        internal static ConnectionPool Over(HaPgInventory inventory, Func<HaPgNode, IRemoteHost> host,
+            Func<HaPgNode, CancellationToken, Task>? freshLogin = null) =>
+            new ConnectionPool(inventory, (node, options, ct) => Task.FromResult(host(node)),
+                (node, options, ct) => freshLogin?.Invoke(node, ct) ?? Task.CompletedTask) { references = 1 };
 
+        /// <summary>Drops one reference; the last one closes every connection.</summary>
         public void Release()
         {
             lock (PoolsGate)
@@ -131,6 +143,13 @@ namespace HaPg.Remote
 
             return await pending.ConfigureAwait(false);
         }
+
+        /// <summary>
+        /// Opens a brand-new login to <paramref name="node"/>, outside the pool, and closes it: the proof that a new session
+        /// still gets in (after a firewall change). Throws when it cannot.
+        /// </summary>
+        public Task ProveFreshLoginAsync(HaPgNode node, SshConnectOptions options, CancellationToken cancellationToken) =>
+            freshLogin(node, options, cancellationToken);
 
         private static bool IsDropped(Task<IRemoteHost> connection) =>
             connection.Status == TaskStatus.RanToCompletion && connection.Result is SshNodeConnection { IsConnected: false };

@@ -1,14 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using HaPg.Components.Common;
-using HaPg.Components.Haproxy;
-using HaPg.Components.Keepalived;
-using HaPg.Execution;
 using HaPg.Inventory;
-using HaPg.Remote;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -86,124 +80,16 @@ namespace HaPg.PowerShell.Commands
 
         protected override void Process(HaPgInventory inventory)
         {
-            var nodes = SelectNodes(inventory, HaPgRole.Haproxy);
-            var settings = new HaproxySettings
+            var options = new HaproxyInstallOptions
             {
                 Timing = PatroniTimingProfile.Named(Profile),
                 StatsBindAddress = StatsBindAddress,
                 StatsUser = StatsUser,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                VirtualRouterId = VirtualRouterId,
+                VrrpAdvertInterval = VrrpAdvertInterval,
             };
-            foreach (var node in nodes)
-            {
-                HaproxyConfig.RequireBindAddresses(node, settings); // before any host is read
-            }
-
-            RequireSupportedPlatform(inventory, nodes);
-            if (!IsWhatIf)
-            {
-                AdoptDeployedStatsPassword(inventory, nodes);
-            }
-
-            if (!IsWhatIf && inventory.VirtualIP is not null)
-            {
-                AdoptDeployedVrrpPassword(inventory, nodes);
-            }
-
-            SecretGenerator.FillMissing(inventory.Secrets);
-            var interfaces = inventory.VirtualIP is null ? new Dictionary<string, string>() : ReadInterfaces(inventory, nodes);
-            settings.StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText();
-            var vrrpPassword = inventory.Secrets.VrrpPassword!.ToPlainText();
-            if (inventory.VirtualIP is not null && KeepalivedConfig.NeedsVersion3(VrrpAdvertInterval))
-            {
-                WriteWarning($"VRRP adverts every {VrrpAdvertInterval:0.##} s need VRRPv3, which carries no authentication: keepalived on " +
-                    $"{string.Join(", ", nodes.Select(n => n.Name))} runs without the VRRP password; the firewall admits VRRP from these nodes only.");
-            }
-
-            var plans = nodes.Where(n => inventory.VirtualIP is null || interfaces.ContainsKey(n.Name))
-                .Select(node => HaproxySteps.For(inventory, node, settings, inventory.VirtualIP is null
-                    ? null
-                    : KeepalivedSteps.For(inventory, node, interfaces[node.Name], vrrpPassword, VirtualRouterId, VrrpAdvertInterval)))
-                .ToList();
-            RunPlans(inventory, plans, "Installing HAProxy", async (context, outcomes) =>
-            {
-                context.SetStatus("waiting for health checks");
-                var servers = await HaproxySteps.WaitForSettledChecksAsync(context.Host, TimeSpan.FromSeconds(TimeoutSeconds), context.CancellationToken)
-                    .ConfigureAwait(false);
-                var result = new HaPgHaproxyResult
-                {
-                    Servers = servers.ToList(),
-                    PrimaryUp = servers.Where(s => s.Proxy == HaproxyConfig.PrimaryProxy && s.IsUp).Select(s => s.Server).ToList(),
-                    ReplicasUp = servers.Where(s => s.Proxy == HaproxyConfig.ReplicasProxy && s.IsUp).Select(s => s.Server).ToList(),
-                };
-                if (result.PrimaryUp.Count != 1)
-                {
-                    context.WriteWarning($"{result.PrimaryUp.Count} servers UP on the primary listener, expected exactly 1: {string.Join(", ", servers)}");
-                }
-
-                if (inventory.VirtualIP is not null)
-                {
-                    context.SetStatus("waiting for one node to hold the virtual IP");
-                    var holders = await WaitForOneHolderAsync(inventory, context).ConfigureAwait(false);
-                    result.VirtualIP = inventory.VirtualIP;
-                    result.HoldsVirtualIP = holders.Contains(context.Node.Name);
-                    if (holders.Count != 1)
-                    {
-                        context.WriteWarning($"the virtual IP {inventory.VirtualIP} is held by {(holders.Count == 0 ? "no node" : string.Join(" and ", holders))}, " +
-                            $"expected exactly one after {TimeoutSeconds} s");
-                    }
-                }
-
-                return result;
-            }, HaPgRole.Haproxy, () => new HaPgHaproxyResult());
-        }
-
-        /// <summary>The HAProxy nodes that hold the virtual IP, once exactly one does or after the timeout.</summary>
-        private async Task<IReadOnlyList<string>> WaitForOneHolderAsync(HaPgInventory inventory, NodeContext context)
-        {
-            var (holders, _) = await Poll.UntilAsync(() => KeepalivedSteps.ReadHoldersAsync(inventory, context.HostForAsync, context.CancellationToken),
-                h => h.Count == 1, TimeSpan.FromSeconds(TimeoutSeconds), TimeSpan.FromMilliseconds(500), context.CancellationToken).ConfigureAwait(false);
-            return holders;
-        }
-
-        /// <summary>Each node's interface for the virtual IP; a node where none carries its address stops the install before any change.</summary>
-        private Dictionary<string, string> ReadInterfaces(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
-        {
-            var found = Runner.Run(inventory, nodes, ThrottleLimit, "Finding each node's network interface", async context =>
-                    (context.Node.Name, Interface: await KeepalivedSteps.ReadInterfaceAsync(context.Host, context.CancellationToken).ConfigureAwait(false)),
-                    writeResults: false)
-                .ToDictionary(f => f.Name, f => f.Interface, StringComparer.OrdinalIgnoreCase);
-            var missing = nodes.Where(n => found.TryGetValue(n.Name, out var name) && name is null).Select(n => $"{n.Name} ({n.Address})").ToList();
-            if (missing.Count > 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                        $"No network interface carries the node's own address on {string.Join(", ", missing)}, so keepalived has nowhere to put " +
-                        $"the virtual IP {inventory.VirtualIP}; the inventory's address must be one the node has."),
-                    "HaPg.Keepalived.NoInterface", ErrorCategory.ObjectNotFound, string.Join(", ", missing)));
-            }
-
-            return found.Where(f => f.Value is not null).ToDictionary(f => f.Key, f => f.Value!, StringComparer.OrdinalIgnoreCase);
-        }
-
-        /// <summary>The nodes share one VRRP password: a re-run keeps the deployed one.</summary>
-        private void AdoptDeployedVrrpPassword(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes)
-        {
-            var config = ReadDeployedFile(inventory, nodes, KeepalivedConfig.FilePath);
-            var deployed = config is null ? null : KeepalivedConfig.ReadPassword(config);
-            if (deployed is not null)
-            {
-                inventory.Secrets.VrrpPassword = deployed.ToSecureString();
-            }
-        }
-
-        /// <summary>The cluster is the source of truth for its secrets: a re-run keeps the deployed stats password.</summary>
-        private void AdoptDeployedStatsPassword(HaPgInventory inventory, System.Collections.Generic.IReadOnlyList<HaPgNode> nodes)
-        {
-            var config = ReadDeployedFile(inventory, nodes, HaproxyConfig.FilePath);
-            var deployed = config is null ? null : HaproxyConfig.ReadStatsPassword(config);
-            if (deployed is not null)
-            {
-                inventory.Secrets.HaproxyStatsPassword = deployed.ToSecureString();
-            }
+            new HaproxyInstall(Operation(inventory), options).Run(SelectNodes(inventory, HaPgRole.Haproxy));
         }
     }
 }

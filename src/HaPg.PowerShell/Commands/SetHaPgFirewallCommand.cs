@@ -1,9 +1,6 @@
-using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
-using HaPg.Components.Firewall;
 using HaPg.Inventory;
-using HaPg.Remote;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -34,21 +31,7 @@ namespace HaPg.PowerShell.Commands
     [OutputType(typeof(HaPgFirewallResult))]
     public sealed class SetHaPgFirewallCommand : NodeCmdlet
     {
-        protected override void Process(HaPgInventory inventory)
-        {
-            var nodes = SelectNodes(inventory, HaPgRole.None);
-            RequireSupportedPlatform(inventory, nodes);
-            var options = Runner.ConnectOptions;
-            var plans = nodes.Select(node => FirewallSteps.For(inventory, node, async ct =>
-            {
-                using var session = await SshNodeConnection.ConnectAsync(inventory, node, options, ct).ConfigureAwait(false);
-            })).ToList();
-
-            RunPlans(inventory, plans, "Setting the firewall", (context, outcomes) => Task.FromResult<HaPgResult>(new HaPgFirewallResult
-            {
-                Backend = FirewallSteps.BackendOf(outcomes),
-                Rules = FirewallPlan.ForNode(inventory, context.Node).ToList(),
-            }), HaPgRole.None, () => new HaPgFirewallResult());
-        }
+        protected override void Process(HaPgInventory inventory) =>
+            new FirewallApply(Operation(inventory)).Run(SelectNodes(inventory, HaPgRole.None));
     }
 }

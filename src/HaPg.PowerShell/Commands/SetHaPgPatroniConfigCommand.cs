@@ -1,17 +1,10 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Patroni;
-using HaPg.Components.Platform;
-using HaPg.Components.Postgres;
-using HaPg.Execution;
 using HaPg.Inventory;
-using HaPg.Remote;
+using HaPg.Operations;
 using HaPg.Results;
-using HaPg.Steps;
 
 namespace HaPg.PowerShell.Commands
 {
@@ -47,8 +40,6 @@ namespace HaPg.PowerShell.Commands
     [OutputType(typeof(HaPgPatroniConfigResult))]
     public sealed class SetHaPgPatroniConfigCommand : NodeCmdlet
     {
-        private const string Activity = "Configuring Patroni";
-
         /// <summary>
         /// Timing: Default (ttl 20, Patroni's minimum, loop_wait 5, retry_timeout 5; HAProxy inter 2s fastinter 250ms
         /// downinter 250ms fall 3 rise 1) or Recipe (ttl 30, loop_wait 10, retry_timeout 10; HAProxy inter 3s fall 3 rise 2).
@@ -84,162 +75,13 @@ namespace HaPg.PowerShell.Commands
                 Timing = PatroniTimingProfile.Named(Profile),
                 Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode),
             };
-            var nodes = SelectNodes(inventory, HaPgRole.Postgres);
-            var platforms = RequireSupportedPlatform(inventory, nodes);
-            foreach (var issue in new[] { PlatformSupport.Mismatch(platforms, inventory.PostgresVersion), PlatformSupport.KnownDataLoss(platforms, AllowKnownDataLoss) })
+            var options = new PatroniRolloutOptions
             {
-                if (issue?.Severity == IssueSeverity.Error)
-                {
-                    ThrowTerminatingError(issue.ToErrorRecord());
-                }
-
-                if (issue is not null)
-                {
-                    WriteWarning(issue.Message);
-                }
-            }
-
-            var deployed = IsWhatIf ? new List<MemberState>() : ReadMembers(inventory, nodes);
-            if (deployed.Count != (IsWhatIf ? 0 : nodes.Count))
-            {
-                return; // a node could not be read; its error is written and nothing is changed.
-            }
-
-            foreach (var member in deployed.Where(m => m.DeployedConfig is not null).Take(1))
-            {
-                PatroniSteps.Adopt(inventory.Secrets, PatroniConfig.ReadPasswords(member.DeployedConfig!));
-            }
-
-            SecretGenerator.FillMissing(inventory.Secrets);
-            var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
-            foreach (var issue in settings.Timing.Validate().Concat(nodes.SelectMany(n => PatroniConfig.Validate(inventory, n, settings, passwords))))
-            {
-                if (issue.Severity == IssueSeverity.Error)
-                {
-                    ThrowTerminatingError(issue.ToErrorRecord());
-                }
-
-                WriteWarning(issue.Message);
-            }
-
-            int MajorOf(HaPgNode node) => deployed.FirstOrDefault(m => m.Node == node)?.Major ?? inventory.PostgresVersion
-                ?? platforms.FirstOrDefault(p => p.Node == node.Name)?.PostgresMajor ?? 15;
-            var plans = nodes.Select(n => PatroniSteps.Configure(inventory, n, MajorOf(n), settings, passwords)).ToList();
-            var leaderName = deployed.Select(m => m.Leader).FirstOrDefault(l => l is not null) ?? nodes[0].Name;
-            var leaderPlan = plans.Single(p => p.Node.Name.Equals(leaderName, StringComparison.OrdinalIgnoreCase));
-
-            var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-            var leaderResults = RunPlans(inventory, new[] { leaderPlan }, Activity, async (context, outcomes) =>
-            {
-                context.SetStatus("waiting until it leads");
-                var members = await PatroniApi.WaitAsync(context.Host, inventory,
-                    m => m.Any(x => x.IsLeader && x.Name == context.Node.Name && x.State == "running"), "leader running", timeout, context.CancellationToken)
-                    .ConfigureAwait(false);
-                var result = ResultFor(context.Node, members);
-                var changes = ChangesOf(deployed, context.Node, leaderPlan);
-                if (changes?.PatchBody is string body)
-                {
-                    context.SetStatus("applying dynamic settings (PATCH /config)");
-                    await PatroniApi.SendAsync(context.Host, inventory, "PATCH", "/config", body, settings.RestApiUser, passwords.RestApi!, context.CancellationToken)
-                        .ConfigureAwait(false);
-                    result.Changed = true;
-                }
-
-                Describe(result, changes);
-                return result;
-            }, HaPgRole.Postgres, () => new HaPgPatroniConfigResult());
-
-            if (leaderResults.Count == 0 && !IsWhatIf)
-            {
-                return; // no leader: the replicas would only wait.
-            }
-
-            RunPlans(inventory, plans.Where(p => p != leaderPlan).ToList(), Activity, async (context, outcomes) =>
-            {
-                context.SetStatus("waiting until it streams from the leader");
-                var members = await PatroniApi.WaitAsync(context.Host, inventory,
-                    m => m.Any(x => x.Name == context.Node.Name && !x.IsLeader && (x.State == "running" || x.State == "streaming") && x.LagBytes is not null)
-                         && m.Any(x => x.IsLeader),
-                    "replica streaming", timeout, context.CancellationToken).ConfigureAwait(false);
-                await WaitStreamingAsync(inventory, context, timeout).ConfigureAwait(false);
-                var result = ResultFor(context.Node, members);
-                Describe(result, ChangesOf(deployed, context.Node, plans.Single(p => p.Node == context.Node)));
-                return result;
-            }, HaPgRole.Postgres, () => new HaPgPatroniConfigResult());
-        }
-
-        private List<MemberState> ReadMembers(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes) =>
-            Runner.Run(inventory, nodes, ThrottleLimit, "Reading Patroni's state", async context =>
-            {
-                var major = await PostgresSteps.DiscoverMajorAsync(context.Host, inventory.PostgresVersion, context.CancellationToken).ConfigureAwait(false);
-                var config = await context.Host.ReadFileAsync(PatroniConfig.FilePath, context.CancellationToken).ConfigureAwait(false);
-                var members = config is null
-                    ? Array.Empty<PatroniMember>()
-                    : await PatroniApi.GetClusterAsync(context.Host, inventory, context.CancellationToken).ConfigureAwait(false);
-                return new MemberState(context.Node, major, config, members.FirstOrDefault(m => m.IsLeader)?.Name);
-            }, writeResults: false).ToList();
-
-        /// <summary>The replica's own walreceiver streams (pg_stat_wal_receiver), read through the local socket as postgres.</summary>
-        private static async Task WaitStreamingAsync(HaPgInventory inventory, NodeContext context, TimeSpan timeout)
-        {
-            var (state, streaming) = await Poll.UntilAsync(() => LocalPsql.WalReceiverStatusAsync(context.Host, inventory, context.CancellationToken),
-                s => s == "streaming", timeout, TimeSpan.FromSeconds(1), context.CancellationToken).ConfigureAwait(false);
-            if (!streaming)
-            {
-                throw new HaPgRemoteException("HaPg.Patroni.NotStreaming", ErrorCategory.OperationTimeout, context.Node,
-                    $"{context.Node.Name}: replica not streaming after {timeout.TotalSeconds:N0} s (wal receiver: '{state}')");
-            }
-        }
-
-        private static PatroniConfigDiff? ChangesOf(IEnumerable<MemberState> deployed, HaPgNode node, NodePlan plan)
-        {
-            var before = deployed.FirstOrDefault(m => m.Node == node)?.DeployedConfig;
-            var desired = plan.Steps.OfType<FileStep>().First(s => s.File.Path == PatroniConfig.FilePath).File.Content;
-            return before is null || before == desired ? null : PatroniConfigDiff.Compare(before, desired);
-        }
-
-        private static HaPgPatroniConfigResult ResultFor(HaPgNode node, IReadOnlyList<PatroniMember> members)
-        {
-            var me = members.FirstOrDefault(m => m.Name == node.Name);
-            return new HaPgPatroniConfigResult
-            {
-                ClusterRole = me?.Role ?? string.Empty,
-                State = me?.State,
-                Timeline = me?.Timeline,
-                LagBytes = me?.LagBytes,
-                PendingRestart = me?.PendingRestart ?? false,
+                Settings = settings,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                AllowKnownDataLoss = AllowKnownDataLoss,
             };
-        }
-
-        private static void Describe(HaPgPatroniConfigResult result, PatroniConfigDiff? changes)
-        {
-            if (changes is null)
-            {
-                return;
-            }
-
-            result.ConfigChanges.AddRange(changes.Changes.Select(c => c.ToString()));
-            if (changes.NeedsRestart)
-            {
-                result.PendingRestart = true;
-                result.Messages.Add("a change needs a PostgreSQL restart: pending, not forced (patronictl restart, or Patroni's POST /restart)");
-            }
-        }
-
-        private sealed class MemberState
-        {
-            public MemberState(HaPgNode node, int major, string? deployedConfig, string? leader)
-            {
-                Node = node;
-                Major = major;
-                DeployedConfig = deployedConfig;
-                Leader = leader;
-            }
-
-            public HaPgNode Node { get; }
-            public int Major { get; }
-            public string? DeployedConfig { get; }
-            public string? Leader { get; }
+            new PatroniRollout(Operation(inventory), options).Run(SelectNodes(inventory, HaPgRole.Postgres));
         }
     }
 }

@@ -1,10 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaPg.Failover;
-using HaPg.Failover.Report;
 using HaPg.Inventory;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands
@@ -92,8 +91,7 @@ namespace HaPg.PowerShell.Commands
         [Parameter]
         public string? ReportPath { get; set; }
 
-        private readonly List<HaPgFailoverResult> reported = new List<HaPgFailoverResult>();
-        private readonly List<FailoverReportDocument.Unmeasured> unmeasured = new List<FailoverReportDocument.Unmeasured>();
+        private FailoverRun? run;
         private string? reportFile;
 
         protected override void BeginProcessing()
@@ -110,26 +108,23 @@ namespace HaPg.PowerShell.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            if (reportFile is null)
+            if (reportFile is null || run is null)
             {
                 return;
             }
 
-            if (reported.Count == 0 && unmeasured.Count == 0)
+            if (run.SaveReport(reportFile, DateTimeOffset.Now) is not string shown)
             {
                 WriteVerbose($"No scenario ran, so no failover report is written to '{reportFile}'.");
                 return;
             }
 
-            new FailoverReportDocument(reported, DateTimeOffset.Now, unmeasured).Save(reportFile);
-            var gaps = unmeasured.Count == 0 ? string.Empty : $", {unmeasured.Count} not measured";
-            WriteInformation(new HostInformationMessage { Message = $"Failover report ({reported.Count} scenario run(s){gaps}): {reportFile}" }, new[] { "PSHOST", "HaPg.Report" });
+            WriteInformation(new HostInformationMessage { Message = shown }, new[] { "PSHOST", "HaPg.Report" });
         }
 
         protected override void Process(HaPgInventory inventory)
         {
-            AdoptDeployedSecrets(inventory);
-            var options = new FailoverOptions
+            run ??= new FailoverRun(new FailoverOptions
             {
                 WriteRate = WriteRate,
                 RecoveryTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
@@ -137,43 +132,8 @@ namespace HaPg.PowerShell.Commands
                 FaultHold = TimeSpan.FromSeconds(FaultHoldSeconds),
                 InjectNodeFault = InjectFault is null ? null : node => InjectFault.Invoke(node),
                 HealNodeFault = HealFault is null ? null : node => HealFault.Invoke(node),
-            };
-            var anchor = SelectNodes(inventory, HaPgRole.Postgres).Take(1).ToList();
-            var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            var ran = false;
-            foreach (var name in Scenario)
-            {
-                var scenario = (HaPgFailoverScenario)Enum.Parse(typeof(HaPgFailoverScenario), name);
-                if (!ShouldProcess(inventory.ClusterName, $"Failover test {name}: inject the fault, measure, restore"))
-                {
-                    continue;
-                }
-
-                ran = true;
-                reported.AddRange(Runner.Run(inventory, anchor, 1, $"Failover test: {name}", async context =>
-                {
-                    try
-                    {
-                        var result = await new FailoverScenarioRunner(inventory, context, options).RunAsync(scenario, $"{runId}-{name}").ConfigureAwait(false);
-                        result.Step = CommandName;
-                        return result;
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        lock (unmeasured) unmeasured.Add(new FailoverReportDocument.Unmeasured(scenario, ex.Message, inventory));
-                        throw;
-                    }
-                }).Where(r => r is not null));
-            }
-
-            if (ran && !KeepTable)
-            {
-                Runner.Run(inventory, anchor, 1, "Dropping the test table", async context =>
-                {
-                    await FailoverScenarioRunner.DropTableAsync(inventory, context.CancellationToken).ConfigureAwait(false);
-                    return (HaPgFailoverResult?)null;
-                });
-            }
+            }, Scenario.Select(name => (HaPgFailoverScenario)Enum.Parse(typeof(HaPgFailoverScenario), name)), KeepTable);
+            run.Run(Operation(inventory), SelectNodes(inventory, HaPgRole.Postgres));
         }
     }
 }

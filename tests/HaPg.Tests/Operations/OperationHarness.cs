@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Operations;
@@ -14,6 +16,10 @@ namespace HaPg.Tests.Operations
     /// </summary>
     internal sealed class OperationHarness : IDisposable
     {
+        /// <summary>NodePlatform.ReadCommand's output on a supported node: Debian 13, PostgreSQL 17 and Patroni 4.0.7 from apt.</summary>
+        public const string Debian13 = "ID=debian\nVERSION_ID=\"13\"\nVERSION_CODENAME=trixie\n--- apt\n" +
+            "postgresql:\n  Installed: 17+278\n  Candidate: 17+278\npatroni:\n  Installed: 4.0.7-1\n  Candidate: 4.0.7-1\n";
+
         public OperationHarness(HaPgInventory inventory, string stepName = "Test-Operation")
         {
             Inventory = inventory;
@@ -22,7 +28,11 @@ namespace HaPg.Tests.Operations
                 Hosts[node.Name] = new RecordingHost(node);
             }
 
-            Runner = new NodeRunner(Sink, i => ConnectionPool.Over(i, node => Hosts[node.Name]));
+            Runner = new NodeRunner(Sink, i => ConnectionPool.Over(i, node => Hosts[node.Name], (node, ct) =>
+            {
+                FreshLogins.Enqueue(node.Name);
+                return FreshLogin(node);
+            }));
             Context = new OperationContext(inventory, Runner, stepName);
         }
 
@@ -31,6 +41,12 @@ namespace HaPg.Tests.Operations
         public Dictionary<string, RecordingHost> Hosts { get; } = new Dictionary<string, RecordingHost>(StringComparer.OrdinalIgnoreCase);
 
         public RecordingSink Sink { get; } = new RecordingSink();
+
+        /// <summary>Stands for a brand-new login to a node (the firewall's proof); by default it gets in.</summary>
+        public Func<HaPgNode, Task> FreshLogin { get; set; } = _ => Task.CompletedTask;
+
+        /// <summary>The nodes a fresh login was opened to, in order.</summary>
+        public ConcurrentQueue<string> FreshLogins { get; } = new ConcurrentQueue<string>();
 
         public NodeRunner Runner { get; }
 

@@ -42,7 +42,12 @@ namespace HaPg.Tests.Steps
 
         public Task<RemoteCommandResult> ExecuteAsync(RemoteCommand command, CancellationToken cancellationToken)
         {
-            Commands.Add(command);
+            lock (Commands)
+            {
+                // Work that spans nodes (a failover's probes, who holds the virtual IP) reaches one host from several threads.
+                Commands.Add(command);
+            }
+
             var match = answers.FirstOrDefault(a => a.Pattern.IsMatch(command.Text));
             return Task.FromResult(match.Answer?.Invoke(command) ?? new RemoteCommandResult { ExitCode = 0 });
         }
