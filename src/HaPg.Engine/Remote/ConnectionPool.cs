@@ -21,7 +21,6 @@ namespace HaPg.Remote
         private readonly Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect;
         private readonly Dictionary<string, Task<IRemoteHost>> hosts = new Dictionary<string, Task<IRemoteHost>>(StringComparer.OrdinalIgnoreCase);
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
-        private readonly List<string> failures = new List<string>();
         private int references;
 
         internal ConnectionPool(HaPgInventory inventory, Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect)
@@ -31,27 +30,6 @@ namespace HaPg.Remote
         }
 
         public HaPgInventory Inventory { get; }
-
-        /// <summary>What failed so far in this pipeline ("node-4: Installing etcd"), so later steps can stop.</summary>
-        public IReadOnlyList<string> Failures
-        {
-            get
-            {
-                lock (failures)
-                {
-                    return failures.ToArray();
-                }
-            }
-        }
-
-        /// <summary>Notes that <paramref name="node"/> failed in <paramref name="activity"/>; lives as long as the pipeline.</summary>
-        public void RecordFailure(string node, string activity)
-        {
-            lock (failures)
-            {
-                failures.Add($"{node}: {activity}");
-            }
-        }
 
         /// <summary>The inventory's pool, created on first acquire; each call must be matched by one Release.</summary>
         public static ConnectionPool Acquire(HaPgInventory inventory)
@@ -70,11 +48,11 @@ namespace HaPg.Remote
             }
         }
 
-        /// <summary>Drops one reference; the last one closes every connection.</summary>
         /// <summary>A pool over hosts given directly, not opened over SSH: for tests of operations against recording hosts.</summary>
         internal static ConnectionPool Over(HaPgInventory inventory, Func<HaPgNode, IRemoteHost> host) =>
             new ConnectionPool(inventory, (node, options, ct) => Task.FromResult(host(node))) { references = 1 };
 
+        /// <summary>Drops one reference; the last one closes every connection.</summary>
         public void Release()
         {
             lock (PoolsGate)
@@ -133,7 +111,7 @@ namespace HaPg.Remote
         }
 
         private static bool IsDropped(Task<IRemoteHost> connection) =>
-            connection.Status == TaskStatus.RanToCompletion && connection.Result is SshNodeConnection { IsConnected: false };
+            connection.Status == TaskStatus.RanToCompletion && !connection.Result.IsConnected;
 
         private void Close()
         {
