@@ -135,9 +135,10 @@ Describe 'Source file <Name>' -ForEach $sourceFiles {
 
 Describe 'Command file <Name>' -ForEach $commandFiles {
     It 'holds one sealed PSCmdlet class named after the file' {
-        # NodeCmdlet (src/HaPg.PowerShell/NodeCmdlet.cs) is the PSCmdlet base of the cmdlets that work on nodes over SSH.
+        # InventoryCmdlet (src/HaPg.PowerShell/InventoryCmdlet.cs) is the PSCmdlet base of the cmdlets that work on an
+        # inventory's nodes, NodeCmdlet (NodeCmdlet.cs) its derived base for those that reach them over SSH.
         $text = Get-Content $Path -Raw
-        $classes = @([regex]::Matches($text, 'class\s+(\w+)\s*:\s*(PSCmdlet|NodeCmdlet)\b'))
+        $classes = @([regex]::Matches($text, 'class\s+(\w+)\s*:\s*(PSCmdlet|InventoryCmdlet|NodeCmdlet)\b'))
         $classes.Count | Should -Be 1
         $classes[0].Groups[1].Value | Should -Be ([IO.Path]::GetFileNameWithoutExtension($Path))
         $text | Should -Match "public\s+sealed\s+class\s+$($classes[0].Groups[1].Value)\b"
