@@ -46,7 +46,7 @@ namespace HaPg.PowerShell
 
         /// <summary>
         /// Whether this cmdlet's work builds on the earlier steps of its pipeline, so that it stops when one of them failed or
-        /// was not run. False for a cmdlet that only looks.
+        /// was not run. False for Test-HaPgConnection, which only looks, and helps most after a failure.
         /// </summary>
         protected virtual bool BuildsOnEarlierSteps => true;
 
