@@ -11,12 +11,32 @@ BeforeDiscovery {
     [xml] $format = Get-Content (Join-Path $repoRoot 'HaPg.Format.ps1xml') -Raw
     $script:tableViews = @($format.Configuration.ViewDefinitions.View | Where-Object { $_.TableControl } |
             ForEach-Object { @{ Name = $_.Name; Headers = @($_.TableControl.TableHeaders.TableColumnHeader) } })
+
+    # A parameter name shared by cmdlets has one type. The exceptions are old names with another meaning, kept for
+    # compatibility; each is pinned below, so that none is added or changed unnoticed.
+    . (Join-Path $PSScriptRoot 'cmdlets/TestHelpers.ps1')
+    $script:typeExceptions = @(
+        @{ Cmdlet = 'New-HaPgInventory'; Parameter = 'Node'; Type = 'object[]'; Why = 'the node definitions; the other cmdlets take node names' }
+    )
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $script:sharedParameters = @(Get-Command -Module HaPg -CommandType Cmdlet |
+            ForEach-Object {
+                $cmdlet = $_.Name
+                $_.Parameters.Values | Where-Object Name -NotIn $common |
+                    ForEach-Object { [pscustomobject]@{ Cmdlet = $cmdlet; Name = $_.Name; Type = Format-HaPgParameterType $_.ParameterType } }
+            } |
+            Group-Object Name | Where-Object Count -GT 1 |
+            ForEach-Object {
+                $uses = @($_.Group | Where-Object { $use = $_; -not @($typeExceptions | Where-Object { $_.Cmdlet -eq $use.Cmdlet -and $_.Parameter -eq $use.Name }) })
+                @{ Name = $_.Name; Count = $_.Count; Uses = $uses }
+            })
 }
 
 BeforeAll {
     $manifestPath = $env:HAPG_MODULE_MANIFEST
     $manifest = Import-PowerShellDataFile $manifestPath
     Import-Module $manifestPath -Force
+    . (Join-Path $PSScriptRoot 'cmdlets/TestHelpers.ps1')
 
     # The pwsh running these tests: an apphost, or dotnet with pwsh.dll (the dotnet tool).
     function Get-PwshCommand {
@@ -108,9 +128,28 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
         $command.Parameters.ContainsKey('Confirm') | Should -Be $changesThings
     }
 
+    It 'has its own offline test file that pins its parameters (tests/pester/cmdlets/<Name>.Tests.ps1)' {
+        $file = Join-Path $PSScriptRoot "cmdlets/$Name.Tests.ps1"
+        $file | Should -Exist
+        Get-Content $file -Raw | Should -Match "Get-HaPgParameterPin\s+$([regex]::Escape($Name))\s+\|\s+Should\s+-Be\b"
+    }
+
     It 'asks first (ConfirmImpact High) exactly when it disrupts a running cluster' {
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
         ($attribute.ConfirmImpact -eq 'High') | Should -Be ($Name -in 'Invoke-HaPgSwitchover', 'Test-HaPgFailover', 'Repair-HaPgReplica')
+    }
+}
+
+Describe 'Parameter -<Name>, shared by <Count> cmdlets' -ForEach $sharedParameters {
+    It 'has one type in all of them' {
+        $types = @($Uses | Group-Object Type | ForEach-Object { "[$($_.Name)] in $(@($_.Group.Cmdlet) -join ', ')" })
+        $types.Count | Should -BeLessOrEqual 1 -Because "-$Name is $($types -join '; ')"
+    }
+}
+
+Describe 'Parameter type exception <Cmdlet> -<Parameter>' -ForEach $typeExceptions {
+    It 'is still [<Type>] (<Why>)' {
+        Format-HaPgParameterType (Get-Command $Cmdlet).Parameters[$Parameter].ParameterType | Should -Be $Type
     }
 }
 
@@ -135,9 +174,10 @@ Describe 'Source file <Name>' -ForEach $sourceFiles {
 
 Describe 'Command file <Name>' -ForEach $commandFiles {
     It 'holds one sealed PSCmdlet class named after the file' {
-        # NodeCmdlet (src/HaPg.PowerShell/NodeCmdlet.cs) is the PSCmdlet base of the cmdlets that work on nodes over SSH.
+        # InventoryCmdlet (src/HaPg.PowerShell/InventoryCmdlet.cs) is the PSCmdlet base of the cmdlets that work on an
+        # inventory's nodes, NodeCmdlet (NodeCmdlet.cs) its derived base for those that reach them over SSH.
         $text = Get-Content $Path -Raw
-        $classes = @([regex]::Matches($text, 'class\s+(\w+)\s*:\s*(PSCmdlet|NodeCmdlet)\b'))
+        $classes = @([regex]::Matches($text, 'class\s+(\w+)\s*:\s*(PSCmdlet|InventoryCmdlet|NodeCmdlet)\b'))
         $classes.Count | Should -Be 1
         $classes[0].Groups[1].Value | Should -Be ([IO.Path]::GetFileNameWithoutExtension($Path))
         $text | Should -Match "public\s+sealed\s+class\s+$($classes[0].Groups[1].Value)\b"

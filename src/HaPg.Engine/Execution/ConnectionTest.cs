@@ -47,7 +47,7 @@ namespace HaPg.Execution
             {
                 var host = await context.ConnectAsync().ConfigureAwait(false);
                 result.Reachable = true;
-                result.HostKeySha256 = (host as SshNodeConnection)?.HostKeySha256;
+                result.HostKeySha256 = host.HostKeySha256;
 
                 context.SetStatus("checking sudo");
                 try

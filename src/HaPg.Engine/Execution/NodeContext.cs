@@ -53,21 +53,21 @@ namespace HaPg.Execution
         /// <summary>Connects now (or returns the open connection); connection errors surface here.</summary>
         public async Task<IRemoteHost> ConnectAsync()
         {
-            if (connected is not null && connected is not SshNodeConnection { IsConnected: false })
+            if (connected is not null && connected.IsConnected)
             {
                 return connected;
             }
 
             SetStatus("connecting");
             var host = await pool.GetHostAsync(Node, options, CancellationToken).ConfigureAwait(false);
-            if (host is SshNodeConnection ssh)
+            if (host.ClaimHostKeyNotice() is string notice)
             {
-                if (ssh.ClaimHostKeyNotice())
-                {
-                    WriteWarning($"Trusted the new host key {ssh.HostKeySha256} and recorded it in {ssh.KnownHostsPath}.");
-                }
+                WriteWarning(notice);
+            }
 
-                WriteVerbose($"Connected as {Node.User} to {KnownHostsFile.HostName(Node.Address, Node.Port)}, host key {ssh.HostKeySha256}.");
+            if (host.HostKeySha256 is string hostKey)
+            {
+                WriteVerbose($"Connected as {Node.User} to {KnownHostsFile.HostName(Node.Address, Node.Port)}, host key {hostKey}.");
             }
 
             return connected = host;
@@ -116,6 +116,13 @@ namespace HaPg.Execution
             internal LoggingHost(NodeContext context) => this.context = context;
 
             public HaPgNode Node => context.Node;
+
+            public bool IsConnected => context.connected?.IsConnected ?? false;
+
+            public string? HostKeySha256 => context.connected?.HostKeySha256;
+
+            // The context tells the user when it connects.
+            public string? ClaimHostKeyNotice() => null;
 
             public async Task<RemoteCommandResult> ExecuteAsync(RemoteCommand command, CancellationToken cancellationToken)
             {

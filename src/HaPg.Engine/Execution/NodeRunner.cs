@@ -100,7 +100,7 @@ namespace HaPg.Execution
 
             void Fail(HaPgRemoteException ex) => queue.Add(() =>
             {
-                pool.RecordFailure(ex.NodeName, activity);
+                PipelineRecord.Of(pool).RecordFailure(ex.NodeName, activity);
                 var record = ex.ToErrorRecord();
                 record.ErrorDetails = new ErrorDetails(redactor.Redact(ex.Message));
                 sink.WriteError(record);
@@ -175,28 +175,28 @@ namespace HaPg.Execution
         /// <summary>Holds the inventory's pipeline-wide connection pool from now until this runner is disposed.</summary>
         public void Join(HaPgInventory inventory) => PoolFor(inventory);
 
+        /// <summary>What this pipeline's cmdlets left undone on <paramref name="inventory"/>'s nodes so far.</summary>
+        public PipelineRecord RecordOf(HaPgInventory inventory) => PipelineRecord.Of(PoolFor(inventory));
+
         /// <summary>
-        /// When an earlier cmdlet of this pipeline failed on a node of <paramref name="inventory"/>, writes a
-        /// HaPg.Pipeline.UpstreamFailed error naming the nodes and steps and returns true: later steps must not
-        /// build on a half-done one (Patroni on a failed etcd, HAProxy on a failed Patroni).
+        /// When an earlier cmdlet of this pipeline failed on a node of <paramref name="inventory"/>, or did not run there
+        /// (-WhatIf, or declined), writes a HaPg.Pipeline.UpstreamFailed error naming the nodes and steps and returns true:
+        /// later steps must not build on a half-done or skipped one (Patroni on a failed etcd, HAProxy on a failed Patroni).
         /// </summary>
         public bool StopIfUpstreamFailed(HaPgInventory inventory)
         {
-            var failures = PoolFor(inventory).Failures;
-            if (failures.Count == 0)
+            if (RecordOf(inventory).StopReason() is not string message)
             {
                 return false;
             }
 
-            var message = $"Skipped: an earlier step of this pipeline failed ({string.Join("; ", failures)}). Fix that and run the pipeline again.";
             sink.WriteError(new ErrorRecord(new InvalidOperationException(message), "HaPg.Pipeline.UpstreamFailed",
                 ErrorCategory.OperationStopped, inventory));
             return true;
         }
 
         /// <summary>Notes that <paramref name="activity"/> did not run on the node (-WhatIf, or declined), for later cmdlets.</summary>
-        public void RecordNotDone(HaPgInventory inventory, string node, string activity) =>
-            PoolFor(inventory).RecordFailure(node, activity + " (not run)");
+        public void RecordNotDone(HaPgInventory inventory, string node, string activity) => RecordOf(inventory).RecordNotDone(node, activity);
 
         /// <summary>
         /// The proof that a brand-new login to <paramref name="node"/> still gets in: opens one outside the pool and closes it,

@@ -22,7 +22,6 @@ namespace HaPg.Remote
         private readonly Func<HaPgNode, SshConnectOptions, CancellationToken, Task> freshLogin;
         private readonly Dictionary<string, Task<IRemoteHost>> hosts = new Dictionary<string, Task<IRemoteHost>>(StringComparer.OrdinalIgnoreCase);
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
-        private readonly List<string> failures = new List<string>();
         private int references;
 
         internal ConnectionPool(HaPgInventory inventory, Func<HaPgNode, SshConnectOptions, CancellationToken, Task<IRemoteHost>> connect,
@@ -34,27 +33,6 @@ namespace HaPg.Remote
         }
 
         public HaPgInventory Inventory { get; }
-
-        /// <summary>What failed so far in this pipeline ("node-4: Installing etcd"), so later steps can stop.</summary>
-        public IReadOnlyList<string> Failures
-        {
-            get
-            {
-                lock (failures)
-                {
-                    return failures.ToArray();
-                }
-            }
-        }
-
-        /// <summary>Notes that <paramref name="node"/> failed in <paramref name="activity"/>; lives as long as the pipeline.</summary>
-        public void RecordFailure(string node, string activity)
-        {
-            lock (failures)
-            {
-                failures.Add($"{node}: {activity}");
-            }
-        }
 
         /// <summary>The inventory's pool, created on first acquire; each call must be matched by one Release.</summary>
         public static ConnectionPool Acquire(HaPgInventory inventory)
@@ -152,7 +130,7 @@ namespace HaPg.Remote
             freshLogin(node, options, cancellationToken);
 
         private static bool IsDropped(Task<IRemoteHost> connection) =>
-            connection.Status == TaskStatus.RanToCompletion && connection.Result is SshNodeConnection { IsConnected: false };
+            connection.Status == TaskStatus.RanToCompletion && !connection.Result.IsConnected;
 
         private void Close()
         {

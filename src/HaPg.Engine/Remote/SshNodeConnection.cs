@@ -223,8 +223,10 @@ namespace HaPg.Remote
         internal static string Tail(string text, int lines) =>
             string.Join(Environment.NewLine, text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).Reverse().Take(lines).Reverse());
 
-        /// <summary>True once per connection for the first caller, who tells the user about a recorded host key.</summary>
-        internal bool ClaimHostKeyNotice() => HostKeyRecorded && Interlocked.Exchange(ref hostKeyNoticeClaimed, 1) == 0;
+        public string? ClaimHostKeyNotice() =>
+            HostKeyRecorded && Interlocked.Exchange(ref hostKeyNoticeClaimed, 1) == 0
+                ? $"Trusted the new host key {HostKeySha256} and recorded it in {KnownHostsPath}."
+                : null;
 
         public void Dispose() => client.Dispose();
 

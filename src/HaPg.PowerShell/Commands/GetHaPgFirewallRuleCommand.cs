@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using HaPg.Components.Firewall;
-using HaPg.Execution;
 using HaPg.Inventory;
 
 namespace HaPg.PowerShell.Commands
@@ -16,31 +15,13 @@ namespace HaPg.PowerShell.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "HaPgFirewallRule")]
     [OutputType(typeof(FirewallRule))]
-    public sealed class GetHaPgFirewallRuleCommand : PSCmdlet
+    public sealed class GetHaPgFirewallRuleCommand : InventoryCmdlet
     {
-        /// <summary>The cluster inventory, or the previous HaPg cmdlet's results, which carry it on.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        public HaPgInventory Inventory { get; set; } = null!;
-
-        /// <summary>Limits the rules to the nodes with these names.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(NodeNameCompleter))]
-        public string[]? Node { get; set; }
-
-        private readonly System.Collections.Generic.List<HaPgInventory> seen = new System.Collections.Generic.List<HaPgInventory>();
-
-        protected override void ProcessRecord()
+        protected override void Process(HaPgInventory inventory)
         {
-            // Results of a previous cmdlet carry the same inventory once per node: list its rules once.
-            if (seen.Exists(i => ReferenceEquals(i, Inventory)))
+            foreach (var node in SelectNodes(inventory, HaPgRole.None))
             {
-                return;
-            }
-
-            seen.Add(Inventory);
-            foreach (var node in NodeRunner.SelectNodes(this, Inventory, Node))
-            {
-                foreach (var rule in FirewallPlan.ForNode(Inventory, node))
+                foreach (var rule in FirewallPlan.ForNode(inventory, node))
                 {
                     WriteObject(rule);
                 }

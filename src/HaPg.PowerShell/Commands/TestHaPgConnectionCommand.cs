@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -30,43 +29,18 @@ namespace HaPg.PowerShell.Commands
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "HaPgConnection")]
     [OutputType(typeof(HaPgConnectionResult))]
-    public sealed class TestHaPgConnectionCommand : PSCmdlet, IDisposable
+    public sealed class TestHaPgConnectionCommand : NodeCmdlet
     {
-        private NodeRunner? runner;
-
-        /// <summary>The inventory whose nodes to test.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        public HaPgInventory Inventory { get; set; } = null!;
-
-        /// <summary>Tests only the nodes with these names. Default: every node of the inventory.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(NodeNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? Node { get; set; }
-
-        /// <summary>Trusts a host key that known_hosts does not know yet, and records it there. A changed key is still refused.</summary>
-        [Parameter]
-        public SwitchParameter AcceptHostKey { get; set; }
-
         /// <summary>Same as -AcceptHostKey for host keys seen for the first time.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>How many nodes to test at the same time.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 5;
+        protected override bool AcceptUnknownHostKey => AcceptHostKey || Force;
 
-        protected override void ProcessRecord()
-        {
-            var nodes = NodeRunner.SelectNodes(this, Inventory, Node);
-            runner ??= new NodeRunner(this);
-            runner.ConnectOptions.AcceptUnknownHostKey = AcceptHostKey || Force;
-            runner.Run(Inventory, nodes, ThrottleLimit, "Testing connections", ConnectionTest.TestAsync);
-        }
+        // It only looks: it also runs after an earlier step of the pipeline failed, when it helps most.
+        protected override bool BuildsOnEarlierSteps => false;
 
-        protected override void StopProcessing() => runner?.Stop();
-
-        public void Dispose() => runner?.Dispose();
+        protected override void Process(HaPgInventory inventory) =>
+            Runner.Run(inventory, SelectNodes(inventory, HaPgRole.None), ThrottleLimit, "Testing connections", ConnectionTest.TestAsync);
     }
 }

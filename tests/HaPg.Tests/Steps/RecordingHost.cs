@@ -22,6 +22,21 @@ namespace HaPg.Tests.Steps
 
         public HaPgNode Node { get; }
 
+        /// <summary>Set false to act as a connection whose session dropped.</summary>
+        public bool IsConnected { get; set; } = true;
+
+        public string? HostKeySha256 { get; set; }
+
+        /// <summary>What <see cref="ClaimHostKeyNotice"/> answers once, as a connection that recorded a new host key.</summary>
+        public string? HostKeyNotice { get; set; }
+
+        public string? ClaimHostKeyNotice()
+        {
+            var notice = HostKeyNotice;
+            HostKeyNotice = null;
+            return notice;
+        }
+
         public List<RemoteCommand> Commands { get; } = new List<RemoteCommand>();
 
         public IEnumerable<string> Texts => Commands.Select(c => c.Text);

@@ -1,0 +1,21 @@
+# Set-HaPgPatroniConfig, offline (no SSH, no lab): its public parameters are pinned here, as Module.Tests.ps1 requires.
+# Against real nodes it is tested in tests/lab/.
+BeforeAll {
+    Import-Module $env:HAPG_MODULE_MANIFEST -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+}
+
+Describe 'Set-HaPgPatroniConfig' {
+    It 'keeps its public parameters' {
+        Get-HaPgParameterPin Set-HaPgPatroniConfig | Should -Be @(
+            'AcceptHostKey [switch]'
+            'AllowKnownDataLoss [switch]'
+            'Inventory [HaPg.Inventory.HaPgInventory] Mandatory ValueFromPipeline ValueFromPipelineByPropertyName'
+            'Node [string[]]'
+            'Profile [string]'
+            'SynchronousMode [string]'
+            'ThrottleLimit [int]'
+            'TimeoutSeconds [int]'
+        )
+    }
+}
