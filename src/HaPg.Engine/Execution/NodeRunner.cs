@@ -134,6 +134,12 @@ namespace HaPg.Execution
                 {
                     Fail(ex);
                 }
+                catch (HaPgException ex)
+                {
+                    // A check or a plan that failed on this node keeps its own id, and names the node.
+                    Fail(new HaPgRemoteException(ex.ErrorId, ex.Category, node,
+                        ex.Message.StartsWith(node.Name, StringComparison.Ordinal) ? ex.Message : $"{node.Name}: {ex.Message}", ex));
+                }
                 catch (Exception ex)
                 {
                     Fail(new HaPgRemoteException(RemoteErrorId.NodeFailed, ErrorCategory.NotSpecified, node, $"{node.Name}: {ex.Message}", ex));

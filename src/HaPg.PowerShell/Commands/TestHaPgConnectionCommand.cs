@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HaPg.Execution;
 using HaPg.Inventory;
+using HaPg.Operations;
 using HaPg.Results;
 
 namespace HaPg.PowerShell.Commands

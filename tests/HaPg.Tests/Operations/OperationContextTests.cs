@@ -77,6 +77,23 @@ namespace HaPg.Tests.Operations
         }
 
         [Fact]
+        public void AnEngineErrorInOneNodesWorkKeepsItsIdAndNamesTheNode()
+        {
+            using var harness = new OperationHarness(TestInventory.ThreeNodes());
+
+            var done = harness.Context.Run(harness.Inventory.Nodes, "Checking", context =>
+                context.Node.Name == "pg2"
+                    ? throw new HaPgValidationException("HaPg.Example.Refused", "the example refuses", null)
+                    : System.Threading.Tasks.Task.FromResult(context.Node.Name), writeResults: false);
+
+            Assert.Equal(new[] { "pg1", "pg3" }, done.OrderBy(n => n));
+            var error = Assert.Single(harness.Sink.Errors);
+            Assert.Equal("HaPg.Example.Refused", error.FullyQualifiedErrorId);
+            Assert.Equal("pg2", ((HaPgNode)error.TargetObject).Name);
+            Assert.StartsWith("pg2: the example refuses", error.Exception.Message);
+        }
+
+        [Fact]
         public void AnUnsupportedPlatformIsRefusedForAllNodesAtOnceAsAValidationError()
         {
             using var harness = new OperationHarness(TestInventory.ThreeNodes());

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaPg.Execution;
 using HaPg.Inventory;
+using HaPg.Operations;
 using HaPg.Remote;
 using HaPg.Results;
 using Xunit;

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Execution;
+using HaPg.Operations;
 using HaPg.Remote;
 using HaPg.Results;
 using HaPg.Tests.Components;

@@ -8,11 +8,12 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Platform;
+using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Results;
 
-namespace HaPg.Execution
+namespace HaPg.Operations
 {
     /// <summary>Test-HaPgConnection's work on one node: connect, check sudo, read the facts.</summary>
     public static class ConnectionTest
