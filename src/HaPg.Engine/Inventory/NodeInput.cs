@@ -49,6 +49,24 @@ namespace HaPg.Inventory
             return node;
         }
 
+        /// <summary>A node from New-HaPgInventory's own parameters (-Name, -Address, ...): blank strings mean the default.</summary>
+        public static HaPgNode FromParameters(string? name, string? address, int? port, string? user, string? keyPath, HaPgRole[]? roles,
+            string? hostKeySha256, SudoMode? sudo)
+        {
+            var node = new HaPgNode
+            {
+                Name = name ?? string.Empty,
+                Address = address ?? string.Empty,
+                KeyPath = string.IsNullOrWhiteSpace(keyPath) ? null : keyPath,
+                Roles = Combine(roles),
+                HostKeySha256 = string.IsNullOrWhiteSpace(hostKeySha256) ? null : hostKeySha256,
+                Sudo = sudo,
+            };
+            node.Port = port ?? node.Port;
+            node.User = string.IsNullOrWhiteSpace(user) ? node.User : user!;
+            return node;
+        }
+
         public static HaPgRole Combine(HaPgRole[]? roles) => (roles ?? Array.Empty<HaPgRole>()).Aggregate(HaPgRole.None, (all, r) => all | r);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using HaPg.Inventory;
@@ -202,18 +203,7 @@ namespace HaPg.PowerShell.Commands
             }
             else if (MyInvocation.ExpectingInput || Name is not null || Address is not null)
             {
-                var node = new HaPgNode
-                {
-                    Name = Name ?? string.Empty,
-                    Address = Address ?? string.Empty,
-                    KeyPath = string.IsNullOrWhiteSpace(KeyPath) ? null : KeyPath,
-                    Roles = NodeInput.Combine(Role),
-                    HostKeySha256 = string.IsNullOrWhiteSpace(HostKeySha256) ? null : HostKeySha256,
-                    Sudo = NodeSudo,
-                };
-                node.Port = Port ?? node.Port;
-                node.User = string.IsNullOrWhiteSpace(User) ? node.User : User!;
-                nodes.Add(node);
+                nodes.Add(NodeInput.FromParameters(Name, Address, Port, User, KeyPath, Role, HostKeySha256, NodeSudo));
             }
         }
 
@@ -232,14 +222,10 @@ namespace HaPg.PowerShell.Commands
                 SudoPassword = SudoPassword,
                 Nodes = nodes,
             };
-            var ports = inventory.Ports;
-            ports.Postgres = PostgresPort ?? ports.Postgres;
-            ports.PatroniRest = PatroniRestPort ?? ports.PatroniRest;
-            ports.EtcdClient = EtcdClientPort ?? ports.EtcdClient;
-            ports.EtcdPeer = EtcdPeerPort ?? ports.EtcdPeer;
-            ports.HaproxyPrimary = HaproxyPrimaryPort ?? ports.HaproxyPrimary;
-            ports.HaproxyReplica = HaproxyReplicaPort ?? ports.HaproxyReplica;
-            ports.HaproxyStats = HaproxyStatsPort ?? ports.HaproxyStats;
+            foreach (var port in HaPgPorts.Catalogue.Where(p => MyInvocation.BoundParameters.ContainsKey(p.Name + "Port")))
+            {
+                port.Set(inventory.Ports, (int)MyInvocation.BoundParameters[port.Name + "Port"]);
+            }
 
             InventoryPreflight.Run(this, inventory, SessionState.Path.GetUnresolvedProviderPathFromPSPath, source: null, Layout);
             var generated = SecretGenerator.FillMissing(inventory.Secrets);

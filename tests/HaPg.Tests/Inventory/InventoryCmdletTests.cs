@@ -77,6 +77,21 @@ namespace HaPg.Tests.Inventory
             Assert.Equal(5433, inventory.Ports.Postgres);
         }
 
+        [Fact]
+        public void EveryPortParameterSetsItsPortAndNoOther()
+        {
+            foreach (var port in HaPgPorts.Catalogue)
+            {
+                var (output, errors) = host.Invoke(
+                    $"New-HaPgInventory -ClusterName pg -{port.Name}Port 40001 -Node @(" +
+                    "@{ Name = 'a'; Address = '10.0.0.1'; KeyPath = $key }, @{ Name = 'b'; Address = '10.0.0.2'; KeyPath = $key }, " +
+                    "@{ Name = 'c'; Address = '10.0.0.3'; KeyPath = $key })", Vars());
+                Assert.Empty(errors);
+                var ports = ((HaPgInventory)output.Single().BaseObject).Ports;
+                Assert.All(HaPgPorts.Catalogue, p => Assert.Equal(p == port ? 40001 : p.Get(new HaPgPorts()), p.Get(ports)));
+            }
+        }
+
         [Theory]
         [InlineData("-Node @{Name='a';Address='10.0.0.300';KeyPath=$key}, @{Name='b';Address='10.0.0.2';KeyPath=$key}", InventoryErrorIds.InvalidAddress, "Node 'a'")]
         [InlineData("-Node @{Name='a';Address='10.0.0.1';KeyPath=$key}, @{Name='a';Address='10.0.0.2';KeyPath=$key}", InventoryErrorIds.DuplicateNodeName, "Node 'a'")]
