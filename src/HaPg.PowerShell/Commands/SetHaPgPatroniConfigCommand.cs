@@ -73,7 +73,7 @@ namespace HaPg.PowerShell.Commands
             var settings = new PatroniSettings
             {
                 Timing = PatroniTimingProfile.Named(Profile),
-                Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode),
+                Synchronous = (HaPg.Components.Patroni.SynchronousMode)Enum.Parse(typeof(HaPg.Components.Patroni.SynchronousMode), SynchronousMode, ignoreCase: true),
             };
             var options = new PatroniRolloutOptions
             {

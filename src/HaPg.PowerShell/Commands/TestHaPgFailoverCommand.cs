@@ -132,7 +132,7 @@ namespace HaPg.PowerShell.Commands
                 FaultHold = TimeSpan.FromSeconds(FaultHoldSeconds),
                 InjectNodeFault = InjectFault is null ? null : node => InjectFault.Invoke(node),
                 HealNodeFault = HealFault is null ? null : node => HealFault.Invoke(node),
-            }, Scenario.Select(name => (HaPgFailoverScenario)Enum.Parse(typeof(HaPgFailoverScenario), name)), KeepTable);
+            }, Scenario.Select(name => (HaPgFailoverScenario)Enum.Parse(typeof(HaPgFailoverScenario), name, ignoreCase: true)), KeepTable);
             run.Run(Operation(inventory), SelectNodes(inventory, HaPgRole.Postgres));
         }
     }
