@@ -110,7 +110,7 @@ namespace HaPg.Operations
             {
                 context.SetStatus("waiting until it streams from the leader");
                 var members = await PatroniApi.WaitAsync(context.Host, inventory,
-                    m => m.Any(x => x.Name == context.Node.Name && !x.IsLeader && (x.State == "running" || x.State == "streaming") && x.LagBytes is not null)
+                    m => m.Any(x => x.Name == context.Node.Name && x.IsRunningReplica && x.LagBytes is not null)
                          && m.Any(x => x.IsLeader),
                     "replica streaming", options.Timeout, context.CancellationToken).ConfigureAwait(false);
                 await WaitStreamingAsync(inventory, context, options.Timeout).ConfigureAwait(false);
@@ -136,8 +136,8 @@ namespace HaPg.Operations
         }
 
         /// <summary>
-        /// Each member's PostgreSQL major, deployed config.yml and, where it has one, the leader it sees. A small local read of
-        /// "who leads" until the shared cluster state reader takes its place.
+        /// Each member's PostgreSQL major, deployed config.yml and, where it has one, the leader it sees: the rollout needs every
+        /// node's own deployed state (a node that cannot be read stops it), which the cluster reader's first-that-answers does not give.
         /// </summary>
         private List<MemberState> ReadMembers(IReadOnlyList<HaPgNode> nodes) =>
             operation.Run(nodes, "Reading Patroni's state", async context =>
