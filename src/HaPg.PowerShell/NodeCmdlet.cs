@@ -63,16 +63,9 @@ namespace HaPg.PowerShell
             Func<NodeContext, IReadOnlyList<StepOutcome>, Task<HaPgResult>> complete, HaPgRole role, Func<HaPgResult> whatIfResult) =>
             Operation(inventory).RunPlans(plans, activity, complete, role, whatIfResult);
 
-        /// <inheritdoc cref="OperationContext.AdoptDeployedSecrets()"/>
-        protected bool AdoptDeployedSecrets(HaPgInventory inventory) => Operation(inventory).AdoptDeployedSecrets();
-
         /// <inheritdoc cref="OperationContext.RequireSupportedPlatform"/>
         protected IReadOnlyList<NodePlatform> RequireSupportedPlatform(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes) =>
             Operation(inventory).RequireSupportedPlatform(nodes);
-
-        /// <inheritdoc cref="OperationContext.ReadDeployedFile"/>
-        protected string? ReadDeployedFile(HaPgInventory inventory, IReadOnlyList<HaPgNode> nodes, string path) =>
-            Operation(inventory).ReadDeployedFile(nodes, path);
 
         protected override void StopProcessing() => runner?.Stop();
 

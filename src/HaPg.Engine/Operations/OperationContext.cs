@@ -99,6 +99,23 @@ namespace HaPg.Operations
             });
         }
 
+        /// <summary>
+        /// Goes through <paramref name="issues"/> in order: a warning is written, the first error refuses the operation
+        /// (<see cref="HaPgValidationException"/>) before anything changes. Nulls (checks that found nothing) are skipped.
+        /// </summary>
+        public void WarnOrRefuse(IEnumerable<ValidationIssue?> issues)
+        {
+            foreach (var issue in issues.Where(i => i is not null).Select(i => i!))
+            {
+                if (issue.Severity == IssueSeverity.Error)
+                {
+                    throw new HaPgValidationException(issue);
+                }
+
+                Sink.WriteWarning(issue.Message);
+            }
+        }
+
         /// <summary>Fills the fields every result carries: node, role, step, duration and the inventory.</summary>
         public void Stamp(HaPgResult result, HaPgNode node, HaPgRole role, TimeSpan duration)
         {

@@ -56,10 +56,7 @@ namespace HaPg.Operations
             var settings = options.Settings;
             var inventory = Inventory;
             var platforms = operation.RequireSupportedPlatform(nodes);
-            foreach (var issue in new[] { PlatformSupport.Mismatch(platforms, inventory.PostgresVersion), PlatformSupport.KnownDataLoss(platforms, options.AllowKnownDataLoss) })
-            {
-                WarnOrRefuse(issue);
-            }
+            operation.WarnOrRefuse(new[] { PlatformSupport.Mismatch(platforms, inventory.PostgresVersion), PlatformSupport.KnownDataLoss(platforms, options.AllowKnownDataLoss) });
 
             var deployed = operation.IsWhatIf ? new List<MemberState>() : ReadMembers(nodes);
             if (deployed.Count != (operation.IsWhatIf ? 0 : nodes.Count))
@@ -70,10 +67,7 @@ namespace HaPg.Operations
             DeployedSecretFile.Patroni.Adopt(inventory.Secrets, deployed.Select(m => m.DeployedConfig).FirstOrDefault(c => c is not null));
             SecretGenerator.FillMissing(inventory.Secrets);
             var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
-            foreach (var issue in settings.Timing.Validate().Concat(nodes.SelectMany(n => PatroniConfig.Validate(inventory, n, settings, passwords))))
-            {
-                WarnOrRefuse(issue);
-            }
+            operation.WarnOrRefuse(settings.Timing.Validate().Concat(nodes.SelectMany(n => PatroniConfig.Validate(inventory, n, settings, passwords))));
 
             int MajorOf(HaPgNode node) => deployed.FirstOrDefault(m => m.Node == node)?.Major ?? inventory.PostgresVersion
                 ?? platforms.FirstOrDefault(p => p.Node == node.Name)?.PostgresMajor ?? 15;
@@ -119,20 +113,6 @@ namespace HaPg.Operations
                 return result;
             }, HaPgRole.Postgres, () => new HaPgPatroniConfigResult());
             return leaderResults.Concat(replicaResults).ToList();
-        }
-
-        /// <summary>An error refuses the whole rollout before anything changes; a warning is written and the rollout goes on.</summary>
-        private void WarnOrRefuse(ValidationIssue? issue)
-        {
-            if (issue?.Severity == IssueSeverity.Error)
-            {
-                throw new HaPgValidationException(issue);
-            }
-
-            if (issue is not null)
-            {
-                operation.Sink.WriteWarning(issue.Message);
-            }
         }
 
         /// <summary>

@@ -36,16 +36,7 @@ namespace HaPg.PowerShell.Commands
 
         protected override void Process(HaPgInventory inventory)
         {
-            foreach (var issue in EtcdConfig.Validate(inventory))
-            {
-                if (issue.Severity == IssueSeverity.Error)
-                {
-                    ThrowTerminatingError(issue.ToErrorRecord());
-                }
-
-                WriteWarning(issue.Message);
-            }
-
+            Operation(inventory).WarnOrRefuse(EtcdConfig.Validate(inventory));
             var nodes = SelectNodes(inventory, HaPgRole.Etcd);
             RequireSupportedPlatform(inventory, nodes);
             var plans = nodes.Select(node => EtcdSteps.For(inventory, node)).ToList();

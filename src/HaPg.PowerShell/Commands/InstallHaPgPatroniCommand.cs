@@ -49,10 +49,7 @@ namespace HaPg.PowerShell.Commands
         {
             var nodes = SelectNodes(inventory, HaPgRole.Postgres);
             var platforms = RequireSupportedPlatform(inventory, nodes);
-            if (PlatformSupport.Mismatch(platforms, inventory.PostgresVersion) is ValidationIssue mismatch)
-            {
-                ThrowTerminatingError(mismatch.ToErrorRecord());
-            }
+            Operation(inventory).WarnOrRefuse(new[] { PlatformSupport.Mismatch(platforms, inventory.PostgresVersion) });
 
             var source = PatroniSource == "Pgdg" ? HaPg.Components.Postgres.PatroniSource.Pgdg : HaPg.Components.Postgres.PatroniSource.Distro;
             var plans = nodes.Select(node => PostgresSteps.Install(inventory, node, source)).ToList();
