@@ -41,15 +41,19 @@ function Get-BenchProxyAddress($Inventory) {
     ($Inventory.Nodes | Where-Object { $_.Roles -match 'Haproxy' } | Select-Object -First 1).Address
 }
 
-# Starts pgbench or psql as the cluster's superuser on database postgres; PGPASSWORD lives only in that process's
-# environment. Returns the process; Wait-BenchProcess collects its output.
+# Starts pgbench or psql as the cluster's application role (hapg_app) on database postgres, over TLS verified against the
+# cluster CA (PGSSLMODE=verify-full); PGPASSWORD lives only in that process's environment. Returns the process; Wait-BenchProcess collects its output.
 # -Cpus (taskset's list, e.g. '0') runs the client on those CPUs only.
 function Start-BenchClient([ValidateSet('pgbench', 'psql')] [string] $Program, $Inventory, [string] $Address, [int] $Port, [string[]] $Arguments, [string] $Cpus) {
     $path = (Get-Command $Program -CommandType Application)[0].Source
     $info = if ($Cpus) { [Diagnostics.ProcessStartInfo]::new('taskset') } else { [Diagnostics.ProcessStartInfo]::new($path) }
     if ($Cpus) { $info.ArgumentList.Add('-c'); $info.ArgumentList.Add($Cpus); $info.ArgumentList.Add($path) }
-    foreach ($argument in @('-h', $Address, '-p', "$Port", '-U', 'postgres') + $Arguments + @('postgres')) { $info.ArgumentList.Add($argument) }
-    $info.Environment['PGPASSWORD'] = [Net.NetworkCredential]::new('', $Inventory.Secrets.SuperuserPassword).Password
+    foreach ($argument in @('-h', $Address, '-p', "$Port", '-U', 'hapg_app') + $Arguments + @('postgres')) { $info.ArgumentList.Add($argument) }
+    $info.Environment['PGPASSWORD'] = [Net.NetworkCredential]::new('', $Inventory.Secrets.ApplicationPassword).Password
+    $ca = Join-Path ([IO.Path]::GetTempPath()) "hapg-bench-ca-$($Inventory.ClusterName).crt"
+    Set-Content -LiteralPath $ca -Value $Inventory.Secrets.CaCertificatePem -NoNewline
+    $info.Environment['PGSSLMODE'] = 'verify-full'
+    $info.Environment['PGSSLROOTCERT'] = $ca
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
     $info.UseShellExecute = $false

@@ -50,9 +50,13 @@ New-Item -ItemType Directory -Force $demoOut | Out-Null
 $secretsPath = Join-Path $demoOut 'demo.secrets.yaml'
 $inventory | Export-HaPgInventory -Path (Join-Path $demoOut 'demo.yaml') -SecretsPath $secretsPath -Force
 foreach ($proxy in $inventory.Nodes | Where-Object { "$($_.Roles)" -match 'Haproxy' }) {
-    Write-Host "HAProxy stats page of $($proxy.Name): http://$($proxy.Address):$($inventory.Ports.HaproxyStats)/"
+    Write-Host "HAProxy stats page of $($proxy.Name): https://$($proxy.Address):$($inventory.Ports.HaproxyStats)/"
 }
 Write-Host "  user hapg; password: the haproxyStatsPassword line of $((Resolve-Path $secretsPath).Path) (mode 0600)"
+$caPath = Join-Path $demoOut 'cluster-ca.crt'
+Set-Content -LiteralPath $caPath -Value $inventory.Secrets.CaCertificatePem -NoNewline
+Write-Host "  its certificate is issued by the cluster CA, $((Resolve-Path $caPath).Path): trust it in the browser, or check it with"
+Write-Host "  psql 'sslmode=verify-full sslrootcert=$((Resolve-Path $caPath).Path) host=<HAProxy node> port=5000 user=hapg_app dbname=postgres'"
 
 if (Get-Command Test-HaPgFailover -Module HaPg -ErrorAction SilentlyContinue) {
     Write-Section "5. Test-HaPgFailover -Scenario StopPatroni,Crash"

@@ -98,7 +98,7 @@ function Install-HaPgTestChromium {
 function Open-HeadlessChromium {
     <# Starts a private headless Chromium on a loopback DevTools port and attaches to its page. Nothing goes out by itself: no
        background networking, no component updates, no sync. #>
-    param([int] $Width = 1280, [int] $Height = 1600)
+    param([int] $Width = 1280, [int] $Height = 1600, [string[]] $ExtraArgument = @())
 
     $path = Install-HaPgTestChromium
     $profileDir = Join-Path ([IO.Path]::GetTempPath()) "hapg-chromium-$([guid]::NewGuid().ToString('N'))"
@@ -109,7 +109,7 @@ function Open-HeadlessChromium {
         '--no-first-run', '--no-default-browser-check', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--disable-default-apps', '--disable-extensions', '--metrics-recording-only', '--no-pings',
         '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--disable-features=Translate,MediaRouter,OptimizationHints',
-        "--window-size=$Width,$Height", 'about:blank')
+        "--window-size=$Width,$Height") + $ExtraArgument + @('about:blank')
     $process = Start-Process $path -ArgumentList $arguments -PassThru -RedirectStandardError (Join-Path $profileDir 'stderr.log') -RedirectStandardOutput (Join-Path $profileDir 'stdout.log')
 
     $portFile = Join-Path $profileDir 'DevToolsActivePort'

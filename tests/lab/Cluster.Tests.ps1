@@ -47,15 +47,48 @@ BeforeAll {
         }
     }
 
-    # psql from this host, through HAProxy, as the cluster's superuser (password from the inventory, never printed).
-    function Invoke-Psql($Inventory, [string] $HaproxyAddress, [int] $Port, [string] $Sql) {
-        $env:PGPASSWORD = [Net.NetworkCredential]::new('', $Inventory.Secrets.SuperuserPassword).Password
+    # psql from this host (the client network), as the application role over TLS verified against the cluster CA, or with
+    # -User/-SslMode/-Password as given. Passwords come from the inventory and are never printed.
+    function Invoke-Psql($Inventory, [string] $Address, [int] $Port, [string] $Sql, [string] $User = 'hapg_app', [string] $SslMode = 'verify-full',
+        [securestring] $Password = $Inventory.Secrets.ApplicationPassword) {
+        $ca = Join-Path ([IO.Path]::GetTempPath()) "hapg-test-ca-$($Inventory.ClusterName).crt"
+        Set-Content -LiteralPath $ca -Value $Inventory.Secrets.CaCertificatePem -NoNewline
+        $env:PGPASSWORD = [Net.NetworkCredential]::new('', $Password).Password
         try {
-            psql -X -q -t -A -h $HaproxyAddress -p $Port -U postgres -d postgres -c $Sql 2>&1
+            psql -X -q -t -A -w "host=$Address port=$Port dbname=postgres user=$User sslmode=$SslMode sslrootcert=$ca connect_timeout=5" -c $Sql 2>&1
         }
         finally {
             Remove-Item Env:PGPASSWORD
         }
+    }
+
+    # What a plaintext HTTP request to Address:Port gets back, sent from inside lab node From (bash's /dev/tcp; empty: nothing).
+    function Send-Plaintext([string] $Lab, [string] $From, [string] $Address, [int] $Port) {
+        $probe = "timeout 3 bash -c 'exec 3<>/dev/tcp/$Address/$Port && printf `"GET / HTTP/1.0\r\n\r\n`" >&3 && head -c 120 <&3' 2>/dev/null | tr -c '[:print:]' ' '"
+        ((Invoke-HaPgLabCommand -Lab $Lab -Name $From -Command $probe).Output -join '').Trim()
+    }
+
+    # Runs a python3 script on a lab node (passed as base64, so no quoting gets in the way); returns its output.
+    function Invoke-NodePython([string] $Lab, [string] $Name, [string] $Script) {
+        $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Script))
+        ((Invoke-HaPgLabCommand -Lab $Lab -Name $Name -Command "echo $b64 | base64 -d | python3 - 2>&1").Output -join "`n").Trim()
+    }
+
+    # An HTTPS GET from this host, the server's certificate checked against the CA file and its name; returns the status code.
+    function Invoke-VerifiedGet([string] $Url, [string] $CaFile) {
+        $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $CaFile))
+        $handler = [Net.Http.SocketsHttpHandler]::new()
+        $handler.SslOptions.RemoteCertificateValidationCallback = {
+            param($sender, $certificate, $chain, $errors)
+            $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
+            $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
+            $verify.ChainPolicy.RevocationMode = 'NoCheck'
+            $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
+            $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
+                -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
+        }.GetNewClosure()
+        $client = [Net.Http.HttpClient]::new($handler)
+        try { [int]$client.GetAsync($Url).GetAwaiter().GetResult().StatusCode } finally { $client.Dispose() }
     }
 }
 
@@ -148,6 +181,92 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         $second.Results | Where-Object Status -NE 'Succeeded' | Should -BeNullOrEmpty
         $second.Results | Where-Object Changed | ForEach-Object { "$($_.Node) $($_.Step): $($_.Messages -join '; ')" } | Should -BeNullOrEmpty
         Get-ServicePid $labName $inventory.Nodes $Name | Should -Be $before
+    }
+
+    Context 'TLS and authentication on every port' {
+        BeforeAll {
+            $script:caFile = Join-Path $TestDrive 'ca.crt'
+            Set-Content -LiteralPath $caFile -Value $inventory.Secrets.CaCertificatePem -NoNewline
+            $script:etcdMembers = @($inventory.Nodes | Where-Object { $_.Roles -match 'Etcd' })
+            $script:db = $database[0]
+            $script:otherDb = $database[1]
+            # From a database node: an HTTPS GET verified against the cluster CA, optionally with a client certificate.
+            $script:httpsGet = @'
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile='/etc/hapg/tls/ca.crt')
+if len(sys.argv) > 2: ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+try: print(urllib.request.urlopen(sys.argv[1], timeout=5, context=ctx).status)
+except Exception as e: print('refused', type(e).__name__, e)
+'@
+            function Get-FromNode([string] $Name, [string] $Url, [string] $Cert, [string] $Key) {
+                $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($httpsGet))
+                ((Invoke-HaPgLabCommand -Lab $labName -Name $Name -Command "echo $b64 | base64 -d > /tmp/hapg-get.py; python3 /tmp/hapg-get.py '$Url' $Cert $Key 2>&1").Output -join ' ').Trim()
+            }
+        }
+
+        It 'refuses plaintext on 5432 and 7000 from the client network, on 2379 and 8008 from a database node, and on 2380 from an etcd member' {
+            Invoke-Psql $inventory $db.Address 5432 'select 1' -SslMode disable | Should -Match 'no encryption'
+            $client = [Net.Sockets.TcpClient]::new($proxy.Address, $inventory.Ports.HaproxyStats)
+            try {
+                $stream = $client.GetStream(); $stream.ReadTimeout = 3000
+                $request = [Text.Encoding]::ASCII.GetBytes("GET / HTTP/1.0`r`n`r`n"); $stream.Write($request, 0, $request.Length)
+                $buffer = [byte[]]::new(64)
+                $read = try { $stream.Read($buffer, 0, 64) } catch { 0 }
+                [Text.Encoding]::ASCII.GetString($buffer, 0, $read) | Should -Not -Match '^HTTP/'
+            }
+            finally { $client.Dispose() }
+            foreach ($member in $etcdMembers) {
+                Send-Plaintext $labName $db.Name $member.Address $inventory.Ports.EtcdClient | Should -Match '^$|HTTPS server'
+                Send-Plaintext $labName $etcdMembers[0].Name $member.Address $inventory.Ports.EtcdPeer | Should -Match '^$|HTTPS server'
+            }
+            Send-Plaintext $labName $otherDb.Name $db.Address $inventory.Ports.PatroniRest | Should -Be ''
+        }
+
+        It 'serves the same ports over TLS, verified by the cluster CA and the name dialled' {
+            Invoke-Psql $inventory $db.Address 5432 'select 1' | Should -Be '1'
+            Invoke-Psql $inventory $proxy.Address $inventory.Ports.HaproxyPrimary 'select ssl from pg_stat_ssl where pid = pg_backend_pid()' | Should -Be 't'
+            Invoke-VerifiedGet "https://$($proxy.Address):$($inventory.Ports.HaproxyStats)/" $caFile | Should -Be 401
+            foreach ($member in $etcdMembers) {
+                Get-FromNode $db.Name "https://$($member.Address):$($inventory.Ports.EtcdClient)/health" /etc/hapg/tls/postgres.crt /etc/hapg/tls/postgres.key |
+                    Should -Be '200'
+            }
+            Get-FromNode $otherDb.Name "https://$($db.Address):$($inventory.Ports.PatroniRest)/health" | Should -Be '200'
+            # Peers: every member's peer URL is https, and all are healthy (they talk to each other only over TLS).
+            $peers = (Invoke-HaPgLabCommand -Lab $labName -Name $etcdMembers[0].Name -Command 'grep ^ETCD_INITIAL_CLUSTER= /etc/default/etcd').Output
+            $peers | Should -Match 'https://'
+            $peers | Should -Not -Match 'http://'
+        }
+
+        It 'refuses an etcd client certificate from another CA, and a client without one' {
+            $dir = Join-Path $TestDrive 'other-ca'
+            New-Item -ItemType Directory $dir -Force | Out-Null
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 2 -subj '/CN=other CA' 2>&1 | Out-Null
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/client.key" -out "$dir/client.csr" -subj "/CN=$($db.Name)" 2>&1 | Out-Null
+            Set-Content "$dir/ext" "subjectAltName=IP:$($db.Address),DNS:$($db.Name)`nextendedKeyUsage=clientAuth"
+            openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -out "$dir/client.crt" -days 2 -extfile "$dir/ext" 2>&1 | Out-Null
+            $certificate = Get-Content -Raw "$dir/client.crt"
+            $key = Get-Content -Raw "$dir/client.key"
+            Invoke-HaPgLabCommand -Lab $labName -Name $db.Name -Command "cat > /tmp/other.crt <<'EOF'`n$certificate`nEOF`ncat > /tmp/other.key <<'EOF'`n$key`nEOF" | Out-Null
+            $url = "https://$($etcdMembers[0].Address):$($inventory.Ports.EtcdClient)/health"
+            Get-FromNode $db.Name $url /tmp/other.crt /tmp/other.key | Should -Match '^refused'
+            Get-FromNode $db.Name $url | Should -Match '^refused'
+        }
+
+        It 'refuses the superuser from the client network and through HAProxy, and lets the application role in' {
+            $superuser = $inventory.Secrets.SuperuserPassword
+            Invoke-Psql $inventory $db.Address 5432 'select 1' -User postgres -Password $superuser | Should -Match 'pg_hba.conf rejects connection'
+            Invoke-Psql $inventory $proxy.Address $inventory.Ports.HaproxyPrimary 'select 1' -User postgres -Password $superuser | Should -Match 'pg_hba.conf rejects connection'
+            Invoke-Psql $inventory $proxy.Address $inventory.Ports.HaproxyPrimary 'select rolsuper from pg_roles where rolname = current_user' | Should -Be 'f'
+        }
+
+        It 'reports TlsOnly, EtcdClientAuth, RestApiAuth, SuperuserNotFromClients and CertificateExpiry as passed, each naming its node' {
+            foreach ($name in 'TlsOnly', 'EtcdClientAuth', 'RestApiAuth', 'SuperuserNotFromClients', 'CertificateExpiry') {
+                $found = @($checks | Where-Object Name -EQ $name)
+                $found.Count | Should -BeGreaterThan 0 -Because $name
+                $found | Where-Object { -not $_.Passed -or $_.Node -notin $inventory.Nodes.Name } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+            }
+            @($checks | Where-Object Name -EQ 'TlsOnly').Count | Should -Be $inventory.Nodes.Count
+        }
     }
 
     It 'brings a database node back as a streaming replica after a cold stop and start, with no distro PostgreSQL on 5432' {

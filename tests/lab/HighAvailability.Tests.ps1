@@ -121,13 +121,34 @@ Describe 'Test-HaPgFailover -Scenario <Scenario> on the virtual IP holder' -Tag 
 # The recipe's step 9: the reader opens HAProxy's stats page and sees the leader UP on the primary backend.
 Describe 'The HAProxy stats page in a browser' -Tag Lab {
     BeforeAll {
-        $script:browser = Open-HeadlessChromium -Width 1400 -Height 1200
+        $proxy = $inventory.Nodes | Where-Object Name -EQ 'node-4'
+        # The stats page is HTTPS with a certificate of the cluster CA. Chromium does not know that CA: this host checks the
+        # served certificate against it (chain and name), and Chromium then trusts exactly that key (its SPKI pin).
+        $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($inventory.Secrets.CaCertificatePem)
+        $tcp = [Net.Sockets.TcpClient]::new($proxy.Address, $inventory.Ports.HaproxyStats)
+        $script:servedChainValid = $false
+        $tls = [Net.Security.SslStream]::new($tcp.GetStream(), $false, {
+                param($sender, $certificate, $chain, $errors)
+                $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
+                $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
+                $verify.ChainPolicy.RevocationMode = 'NoCheck'
+                $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
+                $script:servedChainValid = $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
+                    -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
+                $script:servedChainValid
+            }.GetNewClosure())
+        try {
+            $tls.AuthenticateAsClient($proxy.Address)
+            $served = [Security.Cryptography.X509Certificates.X509Certificate2]$tls.RemoteCertificate
+            $spki = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData($served.PublicKey.ExportSubjectPublicKeyInfo()))
+        }
+        finally { $tls.Dispose(); $tcp.Dispose() }
+        $script:browser = Open-HeadlessChromium -Width 1400 -Height 1200 -ExtraArgument "--ignore-certificate-errors-spki-list=$spki"
         $user = 'hapg'
         $password = [Net.NetworkCredential]::new('', $inventory.Secrets.HaproxyStatsPassword).Password
         $basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("${user}:$password"))
         Invoke-ChromiumCommand $browser 'Network.setExtraHTTPHeaders' @{ headers = @{ Authorization = "Basic $basic" } } | Out-Null
-        $proxy = $inventory.Nodes | Where-Object Name -EQ 'node-4'
-        $script:statsUrl = "http://$($proxy.Address):$($inventory.Ports.HaproxyStats)/"
+        $script:statsUrl = "https://$($proxy.Address):$($inventory.Ports.HaproxyStats)/"
         $script:shots = Join-Path ($env:HAPG_TEST_RESULTS ? $env:HAPG_TEST_RESULTS : $TestDrive) 'screenshots'
         # What the page shows for a backend, as a person reads it: each server's row and its status cell.
         $script:readPrimary = 'JSON.stringify([...document.querySelectorAll("tr")].filter(r => /^(active|backup|maintain)/.test(r.className) && ' +
@@ -140,7 +161,8 @@ Describe 'The HAProxy stats page in a browser' -Tag Lab {
         Close-HeadlessChromium $browser
     }
 
-    It 'shows the leader UP on the primary backend and every other server DOWN' {
+    It 'shows the leader UP on the primary backend and every other server DOWN, over HTTPS' {
+        $servedChainValid | Should -BeTrue
         Open-ChromiumPage $browser $statsUrl | Out-Null
         $rows = @(Get-ChromiumValue $browser $readPrimary | ConvertFrom-Json)
         $rows.server | Sort-Object | Should -Be @('node-1', 'node-2', 'node-3')

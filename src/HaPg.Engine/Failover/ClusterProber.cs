@@ -6,6 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Haproxy;
+using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Results;
@@ -26,10 +28,11 @@ namespace HaPg.Failover
     public sealed class ClusterProber
     {
         private const string LockScript =
-            "import sys,urllib.request,urllib.error\n" +
+            "import sys,ssl,urllib.request,urllib.error\n" +
+            "ctx=ssl.create_default_context(cafile='" + TlsIdentity.CaPath + "')\n" +
             "for a in sys.argv[1:]:\n" +
             " n,u=a.split('=',1)\n" +
-            " try:\n  print(n, urllib.request.urlopen(u,timeout=0.8).status)\n" +
+            " try:\n  print(n, urllib.request.urlopen(u,timeout=0.8,context=ctx).status)\n" +
             " except urllib.error.HTTPError as e:\n  print(n, e.code)\n" +
             " except Exception:\n  print(n, 0)\n";
 
@@ -144,7 +147,7 @@ namespace HaPg.Failover
             {
                 var host = await hostFor(RestVantage).ConfigureAwait(false);
                 var targets = inventory.NodesWithRole(HaPgRole.Postgres)
-                    .Select(n => ShellQuote.Quote(n.Name + "=http://" + NetAddress.HostPort(n, inventory.Ports.PatroniRest) + "/primary"));
+                    .Select(n => ShellQuote.Quote(n.Name + "=https://" + NetAddress.HostPort(n, inventory.Ports.PatroniRest) + "/primary"));
                 var result = await host.ExecuteAsync(
                     new RemoteCommand("python3 -c " + ShellQuote.Quote(LockScript) + " " + string.Join(" ", targets)) { Sudo = false, LogStdout = false },
                     stop).ConfigureAwait(false);
@@ -302,8 +305,10 @@ namespace HaPg.Failover
             Host = node.Address,
             Port = inventory.Ports.Postgres,
             Database = "postgres",
-            Username = "postgres",
+            Username = ApplicationRole.Name,
             Password = password.ToPlainText(),
+            SslMode = SslMode.VerifyFull,
+            RootCertificate = CaFile.For(inventory),
             Pooling = false,
             Timeout = 1,
             CommandTimeout = 1,

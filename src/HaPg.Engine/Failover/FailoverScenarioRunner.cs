@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Execution;
 using HaPg.Failover.Scenarios;
 using HaPg.Inventory;
@@ -81,7 +83,7 @@ namespace HaPg.Failover
 
             var workload = new WriteWorkload(Writer(), runId, clock, events) { Rate = options.WriteRate };
             await workload.CreateTableAsync(Cancel).ConfigureAwait(false);
-            var prober = new ClusterProber(inventory, clock, events, context.HostForAsync, inventory.Secrets.SuperuserPassword!, leader.Name)
+            var prober = new ClusterProber(inventory, clock, events, context.HostForAsync, inventory.Secrets.ApplicationPassword!, leader.Name)
             {
                 RestVantage = vantage,
                 VirtualIPHolder = holder,
@@ -291,13 +293,6 @@ namespace HaPg.Failover
 
         private PostgresTarget Writer() => Writer(inventory);
 
-        /// <summary>Where clients write: the virtual IP when the inventory has one, else the first HAProxy node.</summary>
-        private static PostgresTarget Writer(HaPgInventory inventory)
-        {
-            var host = inventory.VirtualIP is not null
-                ? Components.Keepalived.KeepalivedConfig.Address(inventory).ToString()
-                : inventory.NodesWithRole(HaPgRole.Haproxy).First().Address;
-            return new PostgresTarget(host, inventory.Ports.HaproxyPrimary, "postgres", "postgres", inventory.Secrets.SuperuserPassword!);
-        }
+        private static PostgresTarget Writer(HaPgInventory inventory) => PostgresTarget.ClusterWrites(inventory);
     }
 }

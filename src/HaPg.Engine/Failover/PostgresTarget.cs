@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Security;
 using HaPg.Inventory;
 
@@ -28,11 +29,29 @@ namespace HaPg.Failover
         public string Database { get; }
         public string User { get; }
 
+        /// <summary>The CA file the server's certificate must chain to, with its name matching <see cref="Host"/> (VerifyFull); null: no TLS required.</summary>
+        public string? RootCertificatePath { get; set; }
+
         /// <summary>host:port, the name writer events carry.</summary>
         public string Endpoint => $"{Host}:{Port}";
 
         public override string ToString() => $"{User}@{Host}:{Port}/{Database}";
 
         internal string RevealPassword() => password.ToPlainText();
+
+        /// <summary>
+        /// Where clients write: the virtual IP when the inventory has one, else the first HAProxy node; as the application role,
+        /// over TLS verified against the cluster CA the session holds.
+        /// </summary>
+        public static PostgresTarget ClusterWrites(HaPgInventory inventory)
+        {
+            var host = inventory.VirtualIP is not null
+                ? Components.Keepalived.KeepalivedConfig.Address(inventory).ToString()
+                : inventory.NodesWithRole(HaPgRole.Haproxy).First().Address;
+            return new PostgresTarget(host, inventory.Ports.HaproxyPrimary, "postgres", Components.Postgres.ApplicationRole.Name, inventory.Secrets.ApplicationPassword!)
+            {
+                RootCertificatePath = Components.Tls.CaFile.For(inventory),
+            };
+        }
     }
 }

@@ -67,6 +67,12 @@ namespace HaPg.Failover
                 // On timeout do not wait for the server to confirm the cancel (it may be frozen): drop the connection.
                 CancellationTimeout = -1,
             };
+            if (target.RootCertificatePath is string root)
+            {
+                builder.SslMode = SslMode.VerifyFull;
+                builder.RootCertificate = root;
+            }
+
             connectionString = builder.ConnectionString;
         }
 

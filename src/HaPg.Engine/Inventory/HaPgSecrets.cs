@@ -16,6 +16,9 @@ namespace HaPg.Inventory
         public SecureString? RestApiPassword { get; set; }
         public SecureString? HaproxyStatsPassword { get; set; }
 
+        /// <summary>The application role's (hapg_app): what clients and Test-HaPgFailover's writer log in with, never the superuser.</summary>
+        public SecureString? ApplicationPassword { get; set; }
+
         /// <summary>keepalived's VRRP authentication (auth_type PASS), which takes 8 characters at most.</summary>
         public SecureString? VrrpPassword { get; set; }
 
@@ -30,6 +33,7 @@ namespace HaPg.Inventory
             new SecretField(nameof(RewindPassword), "rewindPassword", s => s.RewindPassword, (s, v) => s.RewindPassword = v),
             new SecretField(nameof(RestApiPassword), "restApiPassword", s => s.RestApiPassword, (s, v) => s.RestApiPassword = v),
             new SecretField(nameof(HaproxyStatsPassword), "haproxyStatsPassword", s => s.HaproxyStatsPassword, (s, v) => s.HaproxyStatsPassword = v),
+            new SecretField(nameof(ApplicationPassword), "applicationPassword", s => s.ApplicationPassword, (s, v) => s.ApplicationPassword = v),
             new SecretField(nameof(VrrpPassword), "vrrpPassword", s => s.VrrpPassword, (s, v) => s.VrrpPassword = v, VrrpPasswordLength),
         };
 

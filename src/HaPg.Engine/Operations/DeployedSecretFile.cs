@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
 using HaPg.Inventory;
 
 namespace HaPg.Operations
@@ -35,6 +36,15 @@ namespace HaPg.Operations
             }
         });
 
+        /// <summary>The database nodes' application.secret: the application role's password.</summary>
+        public static readonly DeployedSecretFile Application = new DeployedSecretFile(ApplicationRole.SecretPath, HaPgRole.Postgres, (secrets, text) =>
+        {
+            if (ApplicationRole.ReadPassword(text) is string deployed)
+            {
+                secrets.ApplicationPassword = deployed.ToSecureString();
+            }
+        });
+
         private readonly Action<HaPgSecrets, string> adopt;
 
         private DeployedSecretFile(string path, HaPgRole role, Action<HaPgSecrets, string> adopt)
@@ -45,7 +55,7 @@ namespace HaPg.Operations
         }
 
         /// <summary>Every file that holds secrets, so a new secret's home is not forgotten.</summary>
-        public static IReadOnlyList<DeployedSecretFile> All { get; } = new[] { Patroni, HaproxyStats, Vrrp };
+        public static IReadOnlyList<DeployedSecretFile> All { get; } = new[] { Patroni, HaproxyStats, Vrrp, Application };
 
         public string Path { get; }
 

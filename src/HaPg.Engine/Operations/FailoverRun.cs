@@ -52,6 +52,8 @@ namespace HaPg.Operations
         {
             var inventory = operation.Inventory;
             operation.AdoptDeployedSecrets();
+            operation.AdoptDeployedSecrets(DeployedSecretFile.Application);
+            operation.ClusterCa(); // the writer and the prober verify PostgreSQL against it
             var anchor = databaseNodes.Take(1).ToList();
             var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             var results = new List<HaPgFailoverResult>();

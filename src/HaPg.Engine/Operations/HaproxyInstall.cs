@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
+using HaPg.Components.Tls;
 using HaPg.Components.Patroni;
 using HaPg.Execution;
 using HaPg.Inventory;
@@ -77,7 +78,7 @@ namespace HaPg.Operations
             }
 
             SecretGenerator.FillMissing(inventory.Secrets);
-            var plans = Plans(nodes);
+            var plans = Plans(nodes, operation.ClusterCa());
             return operation.RunPlans(plans, Activity, async (context, outcomes) =>
             {
                 context.SetStatus("waiting for health checks");
@@ -114,7 +115,7 @@ namespace HaPg.Operations
         /// Each node's plan: HAProxy, and with a virtual IP keepalived on the node's interface. Reads the interfaces first (also
         /// under -WhatIf, since the config names them) and warns once when the advert interval leaves VRRP without its password.
         /// </summary>
-        private IReadOnlyList<NodePlan> Plans(IReadOnlyList<HaPgNode> nodes)
+        private IReadOnlyList<NodePlan> Plans(IReadOnlyList<HaPgNode> nodes, ClusterCa? ca)
         {
             var inventory = operation.Inventory;
             var interfaces = inventory.VirtualIP is null ? new Dictionary<string, string>() : ReadInterfaces(nodes);
@@ -133,7 +134,7 @@ namespace HaPg.Operations
             }
 
             return nodes.Where(n => inventory.VirtualIP is null || interfaces.ContainsKey(n.Name))
-                .Select(node => HaproxySteps.For(inventory, node, settings, inventory.VirtualIP is null
+                .Select(node => HaproxySteps.For(inventory, node, settings, ca, inventory.VirtualIP is null
                     ? null
                     : KeepalivedSteps.For(inventory, node, interfaces[node.Name], vrrpPassword, options.VirtualRouterId, options.VrrpAdvertInterval)))
                 .ToList();

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
 using HaPg.Components.Platform;
+using HaPg.Components.Tls;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -170,6 +171,35 @@ namespace HaPg.Operations
             }
 
             return platforms;
+        }
+
+        /// <summary>
+        /// The cluster CA this run issues and checks certificates with (see <see cref="ClusterCaSource"/>): the session's, else the
+        /// one deployed on the inventory's nodes (read in parallel), else a new one. Under -WhatIf nothing is read, and null is
+        /// returned when the session holds none.
+        /// </summary>
+        public ClusterCa? ClusterCa()
+        {
+            var secrets = Inventory.Secrets;
+            if (IsWhatIf && string.IsNullOrEmpty(secrets.CaCertificatePem))
+            {
+                return null;
+            }
+
+            var deployed = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            if (string.IsNullOrEmpty(secrets.CaCertificatePem))
+            {
+                var nodes = Inventory.Nodes.ToList();
+                var read = Run(nodes, "Reading " + TlsIdentity.CaPath,
+                    async context => (context.Node.Name, await context.Host.ReadFileAsync(TlsIdentity.CaPath, context.CancellationToken).ConfigureAwait(false)),
+                    writeResults: false);
+                foreach (var (node, pem) in read)
+                {
+                    deployed[node] = pem;
+                }
+            }
+
+            return ClusterCaSource.Resolve(Inventory, deployed, DateTimeOffset.UtcNow);
         }
 
         /// <summary>The file at <paramref name="path"/> as deployed on the first of <paramref name="nodes"/> that has it (read in parallel), or null.</summary>

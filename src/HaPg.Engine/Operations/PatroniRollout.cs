@@ -65,13 +65,16 @@ namespace HaPg.Operations
             }
 
             DeployedSecretFile.Patroni.Adopt(inventory.Secrets, deployed.Select(m => m.DeployedConfig).FirstOrDefault(c => c is not null));
+            DeployedSecretFile.Application.Adopt(inventory.Secrets, deployed.Select(m => m.DeployedApplicationSecret).FirstOrDefault(c => c is not null));
             SecretGenerator.FillMissing(inventory.Secrets);
+            var ca = operation.ClusterCa();
+            var applicationPassword = inventory.Secrets.ApplicationPassword!.ToPlainText();
             var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
             operation.WarnOrRefuse(settings.Timing.Validate().Concat(nodes.SelectMany(n => PatroniConfig.Validate(inventory, n, settings, passwords))));
 
             int MajorOf(HaPgNode node) => deployed.FirstOrDefault(m => m.Node == node)?.Major ?? inventory.PostgresVersion
                 ?? platforms.FirstOrDefault(p => p.Node == node.Name)?.PostgresMajor ?? 15;
-            var plans = nodes.Select(n => PatroniSteps.Configure(inventory, n, MajorOf(n), settings, passwords)).ToList();
+            var plans = nodes.Select(n => PatroniSteps.Configure(inventory, n, MajorOf(n), settings, passwords, ca, applicationPassword)).ToList();
             var leaderName = deployed.Select(m => m.Leader).FirstOrDefault(l => l is not null) ?? nodes[0].Name;
             var leaderPlan = plans.Single(p => p.Node.Name.Equals(leaderName, StringComparison.OrdinalIgnoreCase));
 
@@ -82,6 +85,13 @@ namespace HaPg.Operations
                     m => m.Any(x => x.IsLeader && x.Name == context.Node.Name && x.State == "running"), "leader running", options.Timeout, context.CancellationToken)
                     .ConfigureAwait(false);
                 var result = ResultFor(context.Node, members);
+                context.SetStatus("keeping the application role " + ApplicationRole.Name);
+                if (await ApplicationRole.EnsureAsync(context.Host, inventory, applicationPassword, context.CancellationToken).ConfigureAwait(false) is string roleChange)
+                {
+                    result.Changed = true;
+                    result.Messages.Add(roleChange);
+                }
+
                 var changes = ChangesOf(deployed, context.Node, leaderPlan);
                 if (changes?.PatchBody is string body)
                 {
@@ -127,7 +137,8 @@ namespace HaPg.Operations
                 var members = config is null
                     ? Array.Empty<PatroniMember>()
                     : await PatroniApi.GetClusterAsync(context.Host, Inventory, context.CancellationToken).ConfigureAwait(false);
-                return new MemberState(context.Node, major, config, members.FirstOrDefault(m => m.IsLeader)?.Name);
+                var applicationSecret = await context.Host.ReadFileAsync(ApplicationRole.SecretPath, context.CancellationToken).ConfigureAwait(false);
+                return new MemberState(context.Node, major, config, members.FirstOrDefault(m => m.IsLeader)?.Name, applicationSecret);
             }, writeResults: false).ToList();
 
         /// <summary>The replica's own walreceiver streams (pg_stat_wal_receiver), read through the local socket as postgres.</summary>
@@ -179,8 +190,9 @@ namespace HaPg.Operations
 
         private sealed class MemberState
         {
-            public MemberState(HaPgNode node, int major, string? deployedConfig, string? leader)
+            public MemberState(HaPgNode node, int major, string? deployedConfig, string? leader, string? deployedApplicationSecret)
             {
+                DeployedApplicationSecret = deployedApplicationSecret;
                 Node = node;
                 Major = major;
                 DeployedConfig = deployedConfig;
@@ -191,6 +203,7 @@ namespace HaPg.Operations
             public int Major { get; }
             public string? DeployedConfig { get; }
             public string? Leader { get; }
+            public string? DeployedApplicationSecret { get; }
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaPg.Components.Common;
 using HaPg.Components.Etcd;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Results;
 
@@ -39,7 +40,8 @@ namespace HaPg.PowerShell.Commands
             Operation(inventory).WarnOrRefuse(EtcdConfig.Validate(inventory));
             var nodes = SelectNodes(inventory, HaPgRole.Etcd);
             RequireSupportedPlatform(inventory, nodes);
-            var plans = nodes.Select(node => EtcdSteps.For(inventory, node)).ToList();
+            var ca = Operation(inventory).ClusterCa();
+            var plans = nodes.Select(node => EtcdSteps.For(inventory, node, ca)).ToList();
             RunPlans(inventory, plans, "Installing etcd", async (context, outcomes) =>
             {
                 context.SetStatus("waiting until the member is healthy");

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 
 namespace HaPg.PowerShell.Commands
@@ -181,6 +182,17 @@ namespace HaPg.PowerShell.Commands
         [Parameter]
         public string? KnownHostsPath { get; set; }
 
+        /// <summary>
+        /// Your own CA instead of one HaPg generates: a PEM certificate file (a CA: basicConstraints CA:true). Needs -CaKeyPath.
+        /// The CA's key is held in memory only, like the passwords, and written only by Export-HaPgInventory -SecretsPath.
+        /// </summary>
+        [Parameter]
+        public string? CaCertificatePath { get; set; }
+
+        /// <summary>The unencrypted PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA) of -CaCertificatePath.</summary>
+        [Parameter]
+        public string? CaKeyPath { get; set; }
+
         #endregion
 
         #region Overrides
@@ -228,9 +240,43 @@ namespace HaPg.PowerShell.Commands
             }
 
             InventoryPreflight.Run(this, inventory, SessionState.Path.GetUnresolvedProviderPathFromPSPath, source: null, Layout);
+            BringOwnCa(inventory);
             var generated = SecretGenerator.FillMissing(inventory.Secrets);
             WriteVerbose($"{inventory.ClusterName}: generated {generated.Count} cluster passwords ({string.Join(", ", generated)}); values are not shown.");
             WriteObject(inventory);
+        }
+
+        /// <summary>Takes -CaCertificatePath and -CaKeyPath, checked (a CA, its key) before the inventory is returned.</summary>
+        private void BringOwnCa(HaPgInventory inventory)
+        {
+            if (CaCertificatePath is null && CaKeyPath is null)
+            {
+                return;
+            }
+
+            if (CaCertificatePath is null || CaKeyPath is null)
+            {
+                ThrowTerminatingError(new HaPgValidationException("HaPg.Tls.CaIncomplete", "-CaCertificatePath and -CaKeyPath go together: HaPg issues the nodes' certificates with the CA's key.",
+                    inventory, ErrorCategory.InvalidArgument).ToErrorRecord());
+            }
+
+            string Read(string path) => System.IO.File.ReadAllText(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+            try
+            {
+                var ca = ClusterCa.FromPem(Read(CaCertificatePath!), Read(CaKeyPath!));
+                inventory.Secrets.CaCertificatePem = ca.CertificatePem;
+                inventory.Secrets.CaPrivateKey = ca.PrivateKeyPem!.ToSecureString();
+                WriteVerbose($"{inventory.ClusterName}: the cluster CA is {ca.Info.Subject} ({ca.Sha256Fingerprint}), valid until {ca.Info.NotAfter:yyyy-MM-dd}.");
+            }
+            catch (HaPgException ex)
+            {
+                ThrowTerminatingError(ex.ToErrorRecord());
+            }
+            catch (System.IO.IOException ex)
+            {
+                ThrowTerminatingError(new HaPgValidationException("HaPg.Tls.CaUnreadable", "The CA files cannot be read: " + ex.Message, inventory,
+                    ErrorCategory.ReadError).ToErrorRecord());
+            }
         }
 
         #endregion

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaPg.Components.Cluster;
 using HaPg.Inventory;
+using HaPg.Operations;
 
 namespace HaPg.PowerShell.Commands
 {
@@ -36,6 +37,13 @@ namespace HaPg.PowerShell.Commands
 
         protected override void Process(HaPgInventory inventory)
         {
+            var operation = Operation(inventory);
+            if (!operation.AdoptDeployedSecrets(DeployedSecretFile.Application))
+            {
+                WriteVerbose("No database node holds " + Components.Postgres.ApplicationRole.SecretPath + "; the virtual IP check logs in with the session's application password.");
+            }
+
+            operation.ClusterCa(); // the virtual IP check verifies PostgreSQL's certificate against it
             var snapshot = ClusterReader.Read(Runner, inventory, ThrottleLimit);
             var deadline = System.DateTime.UtcNow.AddSeconds(LagSettleSeconds);
             for (var lagging = ClusterChecks.LaggingOnly(snapshot, MaxLagBytes); lagging.Count > 0 && System.DateTime.UtcNow < deadline && !Stopping;

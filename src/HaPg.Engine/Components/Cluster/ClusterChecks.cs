@@ -107,6 +107,11 @@ namespace HaPg.Components.Cluster
                         : $"a transaction through {inventory.VirtualIP.Split('/')[0]}:{inventory.Ports.HaproxyPrimary} ran on {server}; leader: {leader ?? "none"}"));
             }
 
+            if (snapshot.Tls.Count > 0)
+            {
+                checks.AddRange(TlsChecks.Evaluate(inventory, snapshot, System.DateTimeOffset.UtcNow));
+            }
+
             return checks;
         }
 

@@ -8,6 +8,7 @@ using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
 using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -36,7 +37,10 @@ namespace HaPg.Components.Cluster
         /// <summary>With a virtual IP: which HAProxy nodes hold it, and which server a transaction through it reaches.</summary>
         VirtualIP = 16,
 
-        All = Replicas | Safety | Haproxy | Etcd | VirtualIP,
+        /// <summary>Every node's TLS: plaintext refused, etcd without a client certificate, Patroni's auth, the certificates it holds.</summary>
+        Tls = 32,
+
+        All = Replicas | Safety | Haproxy | Etcd | VirtualIP | Tls,
     }
 
     /// <summary>
@@ -101,7 +105,7 @@ namespace HaPg.Components.Cluster
         }
 
         private static bool Reads(HaPgNode node, ClusterViews views) =>
-            node.HasRole(HaPgRole.Postgres)
+            node.HasRole(HaPgRole.Postgres) || (views & ClusterViews.Tls) != 0
             || node.HasRole(HaPgRole.Haproxy) && (views & (ClusterViews.Haproxy | ClusterViews.VirtualIP)) != 0
             || node.HasRole(HaPgRole.Etcd) && (views & ClusterViews.Etcd) != 0;
 
@@ -139,6 +143,11 @@ namespace HaPg.Components.Cluster
                 read.Etcd = await EtcdSteps.ReadAsync(inventory, host, ct).ConfigureAwait(false);
             }
 
+            if ((views & ClusterViews.Tls) != 0)
+            {
+                read.Tls = await TlsProbe.ReadAsync(host, inventory, ct).ConfigureAwait(false);
+            }
+
             return read;
         }
 
@@ -158,6 +167,7 @@ namespace HaPg.Components.Cluster
                 if (read.Servers is not null) snapshot.Haproxy[name] = read.Servers;
                 if (read.HoldsVirtualIP) snapshot.VirtualIPHolders.Add(name);
                 if (read.Etcd is not null) snapshot.Etcd.Add(read.Etcd);
+                if (read.Tls is not null) snapshot.Tls[name] = read.Tls;
             }
 
             snapshot.Etcd.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
@@ -217,6 +227,7 @@ namespace HaPg.Components.Cluster
             public List<HaproxyServerStatus>? Servers { get; set; }
             public bool HoldsVirtualIP { get; set; }
             public EtcdMemberStatus? Etcd { get; set; }
+            public TlsFacts? Tls { get; set; }
         }
     }
 }

@@ -5,6 +5,7 @@ using HaPg.Components.Etcd;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Patroni;
 using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 
 namespace HaPg.Components.Cluster
 {
@@ -35,6 +36,9 @@ namespace HaPg.Components.Cluster
 
         /// <summary>Database-node facts by node name, for the nodes that could be read.</summary>
         public Dictionary<string, NodeFacts> Nodes { get; } = new Dictionary<string, NodeFacts>();
+
+        /// <summary>Each node's TLS facts (with <see cref="ClusterViews.Tls"/>).</summary>
+        public Dictionary<string, TlsFacts> Tls { get; } = new Dictionary<string, TlsFacts>();
 
         /// <summary>The leader, when Patroni reports exactly one; null when none answered, or none (or more than one) leads.</summary>
         public PatroniMember? Leader

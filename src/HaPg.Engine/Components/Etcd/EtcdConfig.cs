@@ -3,12 +3,16 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using HaPg.Components.Common;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Steps;
 
 namespace HaPg.Components.Etcd
 {
-    /// <summary>/etc/default/etcd for each etcd member (plain HTTP on the node address and loopback, never 0.0.0.0).</summary>
+    /// <summary>
+    /// /etc/default/etcd for each etcd member: HTTPS only, on the node address and loopback (never 0.0.0.0), with the node's
+    /// certificate for clients and peers, and a certificate of the cluster CA required from both.
+    /// </summary>
     public static class EtcdConfig
     {
         public const string FilePath = "/etc/default/etcd";
@@ -77,7 +81,7 @@ namespace HaPg.Components.Etcd
             }
 
             var ports = inventory.Ports;
-            string Url(HaPgNode n, int port) => "http://" + NetAddress.HostPort(n, port);
+            string Url(HaPgNode n, int port) => "https://" + NetAddress.HostPort(n, port);
             var initialCluster = string.Join(",",
                 inventory.NodesWithRole(HaPgRole.Etcd).Select(n => n.Name + "=" + Url(n, ports.EtcdPeer)));
 
@@ -87,12 +91,21 @@ namespace HaPg.Components.Etcd
             Line("ETCD_NAME", member.Name);
             Line("ETCD_DATA_DIR", DataDir(inventory));
             Line("ETCD_LISTEN_PEER_URLS", Url(member, ports.EtcdPeer));
-            Line("ETCD_LISTEN_CLIENT_URLS", Url(member, ports.EtcdClient) + ",http://127.0.0.1:" + ports.EtcdClient.ToString(CultureInfo.InvariantCulture));
+            Line("ETCD_LISTEN_CLIENT_URLS", Url(member, ports.EtcdClient) + ",https://127.0.0.1:" + ports.EtcdClient.ToString(CultureInfo.InvariantCulture));
             Line("ETCD_INITIAL_ADVERTISE_PEER_URLS", Url(member, ports.EtcdPeer));
             Line("ETCD_ADVERTISE_CLIENT_URLS", Url(member, ports.EtcdClient));
             Line("ETCD_INITIAL_CLUSTER", initialCluster);
             Line("ETCD_INITIAL_CLUSTER_TOKEN", ClusterToken(inventory));
             Line("ETCD_INITIAL_CLUSTER_STATE", "new");
+            var tls = TlsIdentity.Etcd;
+            Line("ETCD_CERT_FILE", tls.CertificatePath);
+            Line("ETCD_KEY_FILE", tls.KeyPath);
+            Line("ETCD_TRUSTED_CA_FILE", TlsIdentity.CaPath);
+            Line("ETCD_CLIENT_CERT_AUTH", "true");
+            Line("ETCD_PEER_CERT_FILE", tls.CertificatePath);
+            Line("ETCD_PEER_KEY_FILE", tls.KeyPath);
+            Line("ETCD_PEER_TRUSTED_CA_FILE", TlsIdentity.CaPath);
+            Line("ETCD_PEER_CLIENT_CERT_AUTH", "true");
             return new DesiredFile(FilePath, sb.ToString(), "0644", "root", "root", containsSecrets: false);
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HaPg.Components.Common;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 
 namespace HaPg.Components.Etcd
@@ -13,9 +14,23 @@ namespace HaPg.Components.Etcd
     /// </summary>
     public static class EtcdStatusParser
     {
-        public static string StatusCommand(HaPgInventory inventory) => Etcdctl(inventory, "endpoint status");
+        /// <summary>Run with sudo on <paramref name="from"/>: the client key is readable by its service user only.</summary>
+        public static string StatusCommand(HaPgInventory inventory, HaPgNode from) => Etcdctl(inventory, from, "endpoint status");
 
-        public static string HealthCommand(HaPgInventory inventory) => Etcdctl(inventory, "endpoint health");
+        public static string HealthCommand(HaPgInventory inventory, HaPgNode from) => Etcdctl(inventory, from, "endpoint health");
+
+        /// <summary>
+        /// etcdctl with the cluster CA and the client certificate <paramref name="from"/> holds: etcd's own on an etcd member,
+        /// else Patroni's.
+        /// </summary>
+        public static string Etcdctl(HaPgInventory inventory, HaPgNode from, string subcommand)
+        {
+            var identity = from.HasRole(HaPgRole.Etcd) ? TlsIdentity.Etcd : TlsIdentity.Postgres;
+            return "ETCDCTL_API=3 etcdctl --endpoints=" +
+                   string.Join(",", EtcdConfig.ClientHostPorts(inventory).Select(h => "https://" + h)) +
+                   " --cacert=" + TlsIdentity.CaPath + " --cert=" + identity.CertificatePath + " --key=" + identity.KeyPath +
+                   " " + subcommand + " --write-out=json";
+        }
 
         /// <summary>[{"Endpoint":..,"Status":{"header":{"member_id":..},"version":..,"dbSize":..,"leader":..,"raftTerm":..}}]</summary>
         public static IReadOnlyList<EtcdMemberStatus> ParseStatus(string json) =>
@@ -54,7 +69,7 @@ namespace HaPg.Components.Etcd
             var health = string.IsNullOrWhiteSpace(healthJson) ? new List<EtcdMemberStatus>() : ParseHealth(healthJson);
             return inventory.NodesWithRole(HaPgRole.Etcd).Select(node =>
             {
-                var endpoint = "http://" + NetAddress.HostPort(node, inventory.Ports.EtcdClient);
+                var endpoint = "https://" + NetAddress.HostPort(node, inventory.Ports.EtcdClient);
                 var s = status.FirstOrDefault(x => SameEndpoint(x.Endpoint, endpoint));
                 var h = health.FirstOrDefault(x => SameEndpoint(x.Endpoint, endpoint));
                 return new EtcdMemberStatus
@@ -71,11 +86,6 @@ namespace HaPg.Components.Etcd
                 };
             }).ToList();
         }
-
-        private static string Etcdctl(HaPgInventory inventory, string subcommand) =>
-            "ETCDCTL_API=3 etcdctl --endpoints=" +
-            string.Join(",", EtcdConfig.ClientHostPorts(inventory).Select(h => "http://" + h)) +
-            " " + subcommand + " --write-out=json";
 
         private static bool SameEndpoint(string a, string b) =>
             string.Equals(StripScheme(a), StripScheme(b), StringComparison.OrdinalIgnoreCase);

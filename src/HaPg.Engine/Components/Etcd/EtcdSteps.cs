@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using HaPg.Execution;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Remote;
 using HaPg.Steps;
@@ -15,19 +16,21 @@ namespace HaPg.Components.Etcd
     /// </summary>
     public static class EtcdSteps
     {
-        public static NodePlan For(HaPgInventory inventory, HaPgNode member)
+        public static NodePlan For(HaPgInventory inventory, HaPgNode member, ClusterCa? ca)
         {
             var config = new FileStep(EtcdConfig.Render(inventory, member));
+            var certificate = new CertificateStep(ca, inventory, member, TlsIdentity.Etcd);
             var dataDir = EtcdConfig.DataDir(inventory);
             return new NodePlan(member, new NodeStep[]
             {
                 new PackageStep("install etcd", "etcd-server etcd-client (etcd on Ubuntu 20.04)", EtcdPackages.For),
+                certificate,
                 config,
                 // The package starts a single default member at install; a new cluster must not inherit it.
                 new CommandStep("retire the package's default member",
                     $"test -d {ShellQuote.Quote(dataDir + "/member")} || {{ test ! -e {EtcdConfig.PackageDefaultDataDir} && ! systemctl is-active --quiet etcd; }}",
                     $"systemctl stop etcd; rm -rf {EtcdConfig.PackageDefaultDataDir}"),
-                new ServiceStep(EtcdConfig.ServiceName, restartWhenChanged: new[] { config.Name }, noBlock: true),
+                new ServiceStep(EtcdConfig.ServiceName, restartWhenChanged: new[] { config.Name, certificate.Name }, noBlock: true),
             });
         }
 
@@ -46,9 +49,9 @@ namespace HaPg.Components.Etcd
         /// <summary>This member's entry of etcdctl endpoint status and health, asked on the member itself.</summary>
         public static async Task<EtcdMemberStatus> ReadAsync(HaPgInventory inventory, IRemoteHost member, System.Threading.CancellationToken cancellationToken)
         {
-            var status = await member.ExecuteAsync(new RemoteCommand(EtcdStatusParser.StatusCommand(inventory)) { Sudo = false }, cancellationToken)
+            var status = await member.ExecuteAsync(new RemoteCommand(EtcdStatusParser.StatusCommand(inventory, member.Node)), cancellationToken)
                 .ConfigureAwait(false);
-            var health = await member.ExecuteAsync(new RemoteCommand(EtcdStatusParser.HealthCommand(inventory)) { Sudo = false }, cancellationToken)
+            var health = await member.ExecuteAsync(new RemoteCommand(EtcdStatusParser.HealthCommand(inventory, member.Node)), cancellationToken)
                 .ConfigureAwait(false);
             return EtcdStatusParser.Merge(inventory, SafeJson(status.Stdout), SafeJson(health.Stdout))
                 .First(m => m.Node == member.Node.Name);

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Net;
 using System.Text;
 using HaPg.Components.Common;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Steps;
 
@@ -10,8 +11,9 @@ namespace HaPg.Components.Haproxy
 {
     /// <summary>
     /// /etc/haproxy/haproxy.cfg: :5000 to the Patroni leader (HEAD /primary), :5001 to the replicas (HEAD /replica),
-    /// :7000 stats behind basic auth, each on the node's own address, and 5000/5001 also on the inventory's virtual IP when it
-    /// has one. Plain TCP proxying, so PostgreSQL sees the HAProxy node as the client.
+    /// :7000 stats over TLS behind basic auth, each on the node's own address, and 5000/5001 also on the inventory's virtual IP when it
+    /// has one. Plain TCP proxying, so PostgreSQL sees the HAProxy node as the client and TLS runs from client to PostgreSQL.
+    /// Health checks are HTTPS, the Patroni certificate verified against the cluster CA and the server's name.
     /// "option httpchk HEAD /uri" is used (not "http-check send") so Ubuntu 20.04's HAProxy 2.0 reads it too.
     /// </summary>
     public static class HaproxyConfig
@@ -81,7 +83,7 @@ namespace HaPg.Components.Haproxy
             sb.Append("\ttimeout check 5s\n\n");
             sb.Append("listen ").Append(StatsProxy).Append('\n');
             sb.Append("\tmode http\n");
-            sb.Append("\tbind ").Append(Bind(statsBind, ports.HaproxyStats)).Append('\n');
+            sb.Append("\tbind ").Append(Bind(statsBind, ports.HaproxyStats)).Append(" ssl crt ").Append(TlsIdentity.Haproxy.CertificatePath).Append('\n');
             sb.Append("\tstats enable\n");
             sb.Append("\tstats uri /\n");
             sb.Append("\tstats refresh 10s\n");
@@ -108,7 +110,8 @@ namespace HaPg.Components.Haproxy
                 foreach (var server in inventory.NodesWithRole(HaPgRole.Postgres))
                 {
                     sb.Append("\tserver ").Append(server.Name).Append(' ').Append(NetAddress.HostPort(server, ports.Postgres))
-                        .Append(" maxconn ").Append(Port(settings.ServerMaxConn)).Append(" check port ").Append(Port(ports.PatroniRest)).Append('\n');
+                        .Append(" maxconn ").Append(Port(settings.ServerMaxConn)).Append(" check port ").Append(Port(ports.PatroniRest))
+                        .Append(" check-ssl verify required ca-file ").Append(TlsIdentity.CaPath).Append(" verifyhost ").Append(server.Name).Append('\n');
                 }
             }
 

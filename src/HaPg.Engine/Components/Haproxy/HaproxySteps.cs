@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
+using HaPg.Components.Tls;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -18,14 +19,16 @@ namespace HaPg.Components.Haproxy
     /// </summary>
     public static class HaproxySteps
     {
-        public static NodePlan For(HaPgInventory inventory, HaPgNode node, HaproxySettings settings, IEnumerable<NodeStep>? keepalived = null)
+        public static NodePlan For(HaPgInventory inventory, HaPgNode node, HaproxySettings settings, ClusterCa? ca, IEnumerable<NodeStep>? keepalived = null)
         {
             var config = new FileStep(HaproxyConfig.Render(inventory, node, settings));
+            var certificate = new CertificateStep(ca, inventory, node, TlsIdentity.Haproxy);
             return new NodePlan(node, new NodeStep[]
             {
                 new PackageStep("haproxy", "socat"),
+                certificate,
                 config,
-                new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true),
+                new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name, certificate.Name }, reloadInsteadOfRestart: true),
             }.Concat(keepalived ?? Enumerable.Empty<NodeStep>()));
         }
 

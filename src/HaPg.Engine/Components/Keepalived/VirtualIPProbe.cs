@@ -1,6 +1,8 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using Npgsql;
 
@@ -10,7 +12,7 @@ namespace HaPg.Components.Keepalived
     public static class VirtualIPProbe
     {
         /// <summary>
-        /// Connects to the virtual IP's primary port as the superuser and runs txid_current() (a standby refuses to assign
+        /// Connects to the virtual IP's primary port as the application role, over TLS verified against the cluster CA and runs txid_current() (a standby refuses to assign
         /// one) with inet_server_addr(). Returns the server address that answered, or the client's error.
         /// </summary>
         public static async Task<(string? ServerAddress, string? Error)> WriteThroughAsync(HaPgInventory inventory, CancellationToken cancellationToken)
@@ -20,8 +22,10 @@ namespace HaPg.Components.Keepalived
                 Host = KeepalivedConfig.Address(inventory).ToString(),
                 Port = inventory.Ports.HaproxyPrimary,
                 Database = "postgres",
-                Username = "postgres",
-                Password = inventory.Secrets.SuperuserPassword?.ToPlainText(),
+                Username = ApplicationRole.Name,
+                Password = inventory.Secrets.ApplicationPassword?.ToPlainText(),
+                SslMode = SslMode.VerifyFull,
+                RootCertificate = CaFile.For(inventory),
                 ApplicationName = "hapg-check",
                 Pooling = false,
                 Timeout = 5,

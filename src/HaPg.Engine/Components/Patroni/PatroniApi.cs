@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using HaPg.Components.Common;
+using HaPg.Components.Tls;
 using HaPg.Execution;
 using HaPg.Inventory;
 using HaPg.Remote;
@@ -13,25 +14,28 @@ namespace HaPg.Components.Patroni
     /// <summary>
     /// Patroni's REST API, called from the database node itself with the python3 Patroni runs on: the firewall
     /// keeps 8008 closed to everyone but the cluster, so the admin host cannot reach it directly.
-    /// Credentials for unsafe methods travel on stdin, never on a command line.
+    /// Credentials for unsafe methods travel on stdin, never on a command line. HTTPS, the certificate checked against the
+    /// cluster CA and the node's address.
     /// </summary>
     public static class PatroniApi
     {
         private const string GetScript =
-            "import sys,urllib.request,urllib.error\n" +
-            "try:\n r=urllib.request.urlopen(sys.argv[1],timeout=5); print(r.status); print(r.read().decode())\n" +
+            "import sys,ssl,urllib.request,urllib.error\n" +
+            "ctx=ssl.create_default_context(cafile='" + TlsIdentity.CaPath + "')\n" +
+            "try:\n r=urllib.request.urlopen(sys.argv[1],timeout=5,context=ctx); print(r.status); print(r.read().decode())\n" +
             "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n";
 
         private const string PatchScript =
-            "import sys,base64,urllib.request,urllib.error\n" +
+            "import sys,ssl,base64,urllib.request,urllib.error\n" +
+            "ctx=ssl.create_default_context(cafile='" + TlsIdentity.CaPath + "')\n" +
             "user=sys.stdin.readline().rstrip('\\n'); pw=sys.stdin.readline().rstrip('\\n'); body=sys.stdin.read().encode()\n" +
             "auth=base64.b64encode((user+':'+pw).encode()).decode()\n" +
             "req=urllib.request.Request(sys.argv[1],data=body,method=sys.argv[2],headers={'Content-Type':'application/json','Authorization':'Basic '+auth})\n" +
-            "try:\n print(urllib.request.urlopen(req,timeout=30).read().decode())\n" +
+            "try:\n print(urllib.request.urlopen(req,timeout=30,context=ctx).read().decode())\n" +
             "except urllib.error.HTTPError as e:\n sys.stderr.write('HTTP %d: %s\\n' % (e.code, e.read().decode().strip())); sys.exit(1)\n";
 
         public static string Url(HaPgInventory inventory, HaPgNode node, string path) =>
-            "http://" + NetAddress.HostPort(node, inventory.Ports.PatroniRest) + path;
+            "https://" + NetAddress.HostPort(node, inventory.Ports.PatroniRest) + path;
 
         /// <summary>GET a Patroni endpoint of <paramref name="target"/>, asked from <paramref name="from"/>: (HTTP status, body); status 0 when unreachable.</summary>
         public static async Task<(int Status, string Body)> GetAsync(IRemoteHost from, HaPgInventory inventory, HaPgNode target, string path,

@@ -4,6 +4,7 @@ using System.Linq;
 using HaPg.Components.Common;
 using HaPg.Components.Etcd;
 using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Steps;
 
@@ -27,6 +28,7 @@ namespace HaPg.Components.Patroni
             var users = settings.Users;
             var timing = settings.Timing;
             var ip = NetAddress.NodeIp(node).ToString();
+            var tls = TlsIdentity.Postgres;
 
             return new DataMap
             {
@@ -39,9 +41,24 @@ namespace HaPg.Components.Patroni
                         { "listen", NetAddress.HostPort(node, ports.PatroniRest) },
                         { "connect_address", NetAddress.HostPort(node, ports.PatroniRest) },
                         { "authentication", Credentials(settings.RestApiUser, passwords.RestApi) },
+                        { "certfile", tls.CertificatePath },
+                        { "keyfile", tls.KeyPath },
+
+                        // Unsafe methods only from the database nodes: HaPg calls them on the node itself.
+                        { "allowlist", RestApiAllowlist(inventory) },
                     }
                 },
-                { "etcd3", new DataMap { { "hosts", EtcdConfig.ClientHostPorts(inventory).ToList() } } },
+                { "ctl", new DataMap { { "cacert", TlsIdentity.CaPath } } },
+                {
+                    "etcd3", new DataMap
+                    {
+                        { "hosts", EtcdConfig.ClientHostPorts(inventory).ToList() },
+                        { "protocol", "https" },
+                        { "cacert", TlsIdentity.CaPath },
+                        { "cert", tls.CertificatePath },
+                        { "key", tls.KeyPath },
+                    }
+                },
                 {
                     "bootstrap", new DataMap
                     {
@@ -94,11 +111,20 @@ namespace HaPg.Components.Patroni
                             "authentication", new DataMap
                             {
                                 { "superuser", Credentials(users.Superuser, passwords.Superuser) },
-                                { "replication", Credentials(users.Replication, passwords.Replication) },
-                                { "rewind", Credentials(users.Rewind, passwords.Rewind) },
+                                { "replication", VerifiedTls(Credentials(users.Replication, passwords.Replication)) },
+                                { "rewind", VerifiedTls(Credentials(users.Rewind, passwords.Rewind)) },
                             }
                         },
-                        { "parameters", new DataMap { { "unix_socket_directories", UnixSocketDirectory } } },
+                        {
+                            "parameters", new DataMap
+                            {
+                                { "unix_socket_directories", UnixSocketDirectory },
+                                { "ssl", "on" },
+                                { "ssl_cert_file", tls.CertificatePath },
+                                { "ssl_key_file", tls.KeyPath },
+                                { "ssl_min_protocol_version", "TLSv1.2" },
+                            }
+                        },
                         { "pg_hba", PgHba.Entries(inventory, users).Cast<object?>().ToList() },
                     }
                 },
@@ -175,6 +201,19 @@ namespace HaPg.Components.Patroni
                 Rewind = At("postgresql.authentication.rewind.password"),
                 RestApi = At("restapi.authentication.password"),
             };
+        }
+
+        /// <summary>The addresses allowed to call Patroni's unsafe methods: every database node, and loopback.</summary>
+        public static List<object?> RestApiAllowlist(HaPgInventory inventory) =>
+            inventory.NodesWithRole(HaPgRole.Postgres).Select(n => (object?)NetAddress.NodeIp(n).ToString())
+                .Concat(new object?[] { "127.0.0.1" }).Distinct().ToList();
+
+        /// <summary>Replication and pg_rewind connect over TLS and check the leader's certificate names its address.</summary>
+        private static DataMap VerifiedTls(DataMap credentials)
+        {
+            credentials.Add("sslmode", "verify-full");
+            credentials.Add("sslrootcert", TlsIdentity.CaPath);
+            return credentials;
         }
 
         private static DataMap Credentials(string user, string? password) =>

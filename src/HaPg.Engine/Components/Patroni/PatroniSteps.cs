@@ -1,4 +1,5 @@
 using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Inventory;
 using HaPg.Steps;
 
@@ -10,16 +11,20 @@ namespace HaPg.Components.Patroni
     /// </summary>
     public static class PatroniSteps
     {
-        public static NodePlan Configure(HaPgInventory inventory, HaPgNode node, int postgresMajor, PatroniSettings settings, PatroniPasswords passwords)
+        public static NodePlan Configure(HaPgInventory inventory, HaPgNode node, int postgresMajor, PatroniSettings settings, PatroniPasswords passwords,
+            ClusterCa? ca, string applicationPassword)
         {
+            var certificate = new CertificateStep(ca, inventory, node, TlsIdentity.Postgres);
             var config = new FileStep(PatroniConfig.Render(inventory, node, postgresMajor, settings, passwords));
             var unit = new FileStep(PatroniService.RenderUnit(node.HasRole(HaPgRole.Etcd)));
             return new NodePlan(node, new NodeStep[]
             {
                 new CommandStep(PostgresHost.DataDirChange(postgresMajor, inventory.ClusterName)),
+                certificate,
+                new FileStep(ApplicationRole.SecretFile(applicationPassword)),
                 config,
                 unit,
-                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true,
+                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new[] { config.Name, certificate.Name }, reloadInsteadOfRestart: true,
                     unitFilesChanged: new[] { unit.Name }),
             });
         }

@@ -56,6 +56,11 @@ namespace HaPg.Components.Postgres
                 var hasMask = fields.Length > 5 && fields[4].Contains(".") && !fields[4].Contains("=");
                 var method = hasMask ? fields[5] : fields[4];
                 var line = raw.Trim();
+                if (string.Equals(method, "reject", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue; // a reject opens nothing, whatever it matches
+                }
+
                 if (address == "all" || address == "0.0.0.0/0" || address == "::/0" ||
                     address.EndsWith("/0", StringComparison.Ordinal) || (hasMask && fields[4] == "0.0.0.0"))
                 {
