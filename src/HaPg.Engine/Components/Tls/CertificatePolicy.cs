@@ -11,7 +11,8 @@ namespace HaPg.Components.Tls
         public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
         /// <summary>
-        /// Null when the deployed certificate may stay; else a short reason: "not issued by the cluster CA", "does not match
+        /// Null when the deployed certificate may stay; else a short reason: "not issued by the cluster CA", "is a CA
+        /// certificate, not a node's", "does not match
         /// its key" (only when <paramref name="deployedKeyPem"/> is given), "expires 2027-01-05, within 30 days",
         /// "expired 2027-01-05", "not valid before ...", "SANs lack 10.0.0.5". The first that applies wins, in that order.
         /// </summary>
@@ -21,6 +22,11 @@ namespace HaPg.Components.Tls
             if (!ca.IsIssuerOf(deployed))
             {
                 return "not issued by the cluster CA";
+            }
+
+            if (deployed.IsCa)
+            {
+                return "is a CA certificate, not a node's";
             }
 
             if (deployedKeyPem is not null && !KeyMatches(deployed, deployedKeyPem))

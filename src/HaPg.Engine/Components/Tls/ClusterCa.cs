@@ -110,10 +110,10 @@ namespace HaPg.Components.Tls
                     nodeName, ErrorCategory.InvalidOperation);
             }
 
-            if (now >= Info.NotAfter || now < Info.NotBefore)
+            if (now >= Info.NotAfter)
             {
                 throw new HaPgValidationException(TlsErrorIds.CaExpired,
-                    $"CA '{Info.Subject}' is valid {Info.NotBefore.UtcDateTime:yyyy-MM-dd} to {Info.NotAfter.UtcDateTime:yyyy-MM-dd}, so it cannot issue now.",
+                    $"CA '{Info.Subject}' expired {Info.NotAfter.UtcDateTime:yyyy-MM-dd HH:mm} UTC, so it cannot issue; bring a new CA.",
                     Info.Subject, ErrorCategory.InvalidOperation);
             }
 

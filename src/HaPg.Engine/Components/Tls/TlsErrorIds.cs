@@ -18,7 +18,7 @@ namespace HaPg.Components.Tls
         /// <summary>Issuing needs the CA's private key, which this session does not hold.</summary>
         public const string CaKeyMissing = "HaPg.Tls.CaKeyMissing";
 
-        /// <summary>The CA is expired (or not yet valid), so it cannot issue.</summary>
+        /// <summary>The CA is expired, so it cannot issue.</summary>
         public const string CaExpired = "HaPg.Tls.CaExpired";
 
         /// <summary>A cluster name, node name or address a certificate cannot carry.</summary>
