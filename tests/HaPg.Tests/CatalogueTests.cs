@@ -28,8 +28,9 @@ namespace HaPg.Tests
         public void EverySecretOfHaPgSecretsIsAField()
         {
             var properties = PropertiesOf<SecureString>(typeof(HaPgSecrets)).ToList();
-            Assert.Equal(properties.Select(p => p.Name).OrderBy(n => n), HaPgSecrets.Fields.Select(f => f.Name).OrderBy(n => n));
-            foreach (var field in HaPgSecrets.Fields)
+            Assert.Equal(properties.Select(p => p.Name).OrderBy(n => n), HaPgSecrets.AllFields.Select(f => f.Name).OrderBy(n => n));
+            Assert.Equal(new[] { nameof(HaPgSecrets.CaPrivateKey) }, HaPgSecrets.KeyFields.Select(f => f.Name));
+            foreach (var field in HaPgSecrets.AllFields)
             {
                 var secrets = new HaPgSecrets();
                 var value = Secure(field.Name);

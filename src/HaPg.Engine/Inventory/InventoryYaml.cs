@@ -86,7 +86,10 @@ namespace HaPg.Inventory
             return inventory;
         }
 
-        /// <summary>The secrets file: the cluster name (to catch a mix-up) and each password that is set.</summary>
+        /// <summary>
+        /// The secrets file: the cluster name (to catch a mix-up), each password that is set, then the CA's certificate
+        /// and private key, when set, as literal block scalars (caCertificate: |).
+        /// </summary>
         public static void WriteSecrets(HaPgInventory inventory, TextWriter writer)
         {
             writer.WriteLine($"# HaPg secrets of cluster {inventory.ClusterName}. Keep this file private (mode 0600).");
@@ -98,16 +101,22 @@ namespace HaPg.Inventory
                 yaml.Pair(field.Key, field.Get(inventory.Secrets)?.ToPlainText());
             }
 
+            yaml.Pair(HaPgSecrets.CaCertificateKey, inventory.Secrets.CaCertificatePem, ScalarStyle.Literal);
+            foreach (var field in HaPgSecrets.KeyFields)
+            {
+                yaml.Pair(field.Key, field.Get(inventory.Secrets)?.ToPlainText(), ScalarStyle.Literal);
+            }
+
             yaml.EndMapping();
             yaml.End();
         }
 
-        /// <summary>Reads a secrets file into <paramref name="inventory"/>'s Secrets.</summary>
+        /// <summary>Reads a secrets file into <paramref name="inventory"/>'s Secrets; a file without the CA (or some password) leaves those unset.</summary>
         public static void ReadSecrets(TextReader reader, string source, HaPgInventory inventory)
         {
             var context = new ReadContext(source);
             var root = context.Load(reader);
-            var handlers = HaPgSecrets.Fields.ToDictionary(
+            var handlers = HaPgSecrets.AllFields.ToDictionary(
                 f => f.Key,
                 f => (Action<YamlNode, string>)((v, k) =>
                 {
@@ -116,6 +125,7 @@ namespace HaPg.Inventory
                         f.Set(inventory.Secrets, secret.ToSecureString());
                     }
                 }));
+            handlers[HaPgSecrets.CaCertificateKey] = (v, k) => inventory.Secrets.CaCertificatePem = context.Text(v, k);
             handlers["clusterName"] = (v, k) =>
             {
                 var cluster = context.Text(v, k);
@@ -297,12 +307,12 @@ namespace HaPg.Inventory
             internal void Key(string key) => emitter.Emit(new Scalar(key));
 
             /// <summary>A key and its value; omitted when the value is null.</summary>
-            internal void Pair(string key, string? value)
+            internal void Pair(string key, string? value, ScalarStyle style = ScalarStyle.Any)
             {
                 if (value is not null)
                 {
                     Key(key);
-                    emitter.Emit(new Scalar(null, null, value, value.Length == 0 ? ScalarStyle.SingleQuoted : ScalarStyle.Any, true, true));
+                    emitter.Emit(new Scalar(null, null, value, value.Length == 0 ? ScalarStyle.SingleQuoted : style, true, true));
                 }
             }
 

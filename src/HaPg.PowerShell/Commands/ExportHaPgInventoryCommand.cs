@@ -9,7 +9,8 @@ namespace HaPg.PowerShell.Commands
     /// <remarks>
     /// <para>The YAML has camelCase keys in a fixed order and lists each node's roles by name. It never holds a password:
     /// not the SSH credential, not the sudo password, not the generated cluster passwords.</para>
-    /// <para>With -SecretsPath, the generated cluster passwords go to a second YAML file. On Linux and macOS that file is
+    /// <para>With -SecretsPath, the generated cluster passwords, and the cluster CA's certificate and private key when the
+    /// inventory holds them (caCertificate, caPrivateKey, as PEM blocks), go to a second YAML file. On Linux and macOS that file is
     /// created with mode 0600 before anything is written to it. On Windows it inherits the folder's permissions: keep it in
     /// a folder only you can read. Import-HaPgInventory -SecretsPath reads it back.</para>
     /// <para>An existing file is overwritten only with -Force (else error HaPg.Inventory.FileExists).</para>
@@ -36,7 +37,7 @@ namespace HaPg.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0)]
         public string Path { get; set; } = string.Empty;
 
-        /// <summary>A separate YAML file for the generated cluster passwords, created with mode 0600 (Unix).</summary>
+        /// <summary>A separate YAML file for the generated cluster passwords and the cluster CA, created with mode 0600 (Unix).</summary>
         [Parameter]
         public string? SecretsPath { get; set; }
 

@@ -11,7 +11,8 @@ namespace HaPg.PowerShell.Commands
     /// file, the line and the key (HaPg.Inventory.YamlUnknownKey, HaPg.Inventory.YamlInvalidValue, HaPg.Inventory.YamlSyntax).
     /// Then the inventory is validated exactly as New-HaPgInventory validates it; those errors name the node and the line.</para>
     /// <para>Passwords are not in the inventory file. Give the SSH credential and the sudo password as parameters, and the
-    /// cluster passwords with -SecretsPath (the file Export-HaPgInventory -SecretsPath wrote). Without -SecretsPath, new
+    /// cluster passwords and the cluster CA with -SecretsPath (the file Export-HaPgInventory -SecretsPath wrote; a file
+    /// without the CA, as older ones are, still imports). Without -SecretsPath, new
     /// cluster passwords are generated, with a warning: against an existing cluster they would not match.</para>
     /// <para>Relative key and known_hosts paths in the file resolve against the file's folder.</para>
     /// </remarks>
@@ -34,7 +35,7 @@ namespace HaPg.PowerShell.Commands
         [Alias("FullName")]
         public string Path { get; set; } = string.Empty;
 
-        /// <summary>The secrets file written by Export-HaPgInventory -SecretsPath, holding the cluster passwords.</summary>
+        /// <summary>The secrets file written by Export-HaPgInventory -SecretsPath, holding the cluster passwords and the CA.</summary>
         [Parameter]
         public string? SecretsPath { get; set; }
 

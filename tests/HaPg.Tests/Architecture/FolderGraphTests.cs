@@ -33,12 +33,14 @@ namespace HaPg.Tests.Architecture
         /// <summary>Which component may use which; the rest of the components layer may not use each other.</summary>
         internal static readonly Dictionary<string, string[]> ComponentEdges = new Dictionary<string, string[]>
         {
-            ["Components/Patroni"] = new[] { "Components/Etcd", "Components/Postgres" },
-            ["Components/Haproxy"] = new[] { "Components/Keepalived" },
+            ["Components/Etcd"] = new[] { "Components/Tls" },
+            ["Components/Patroni"] = new[] { "Components/Etcd", "Components/Postgres", "Components/Tls" },
+            ["Components/Haproxy"] = new[] { "Components/Keepalived", "Components/Tls" },
             ["Components/Platform"] = new[] { "Components/Patroni" },
             ["Components/Cluster"] = new[]
             {
                 "Components/Etcd", "Components/Haproxy", "Components/Keepalived", "Components/Patroni", "Components/Postgres", "Components/Platform",
+                "Components/Tls",
             },
         };
 
@@ -154,6 +156,9 @@ namespace HaPg.Tests.Architecture
         [InlineData("Operations", "Failover", true)]
         [InlineData("Components/Patroni", "Components/Etcd", true)]
         [InlineData("Components/Etcd", "Components/Patroni", false)]
+        [InlineData("Components/Etcd", "Components/Tls", true)]
+        [InlineData("Components/Tls", "Components/Etcd", false)]
+        [InlineData("Components/Tls", "Components/Common", true)]
         public void TheRulesSayWhatTheReadmeSays(string from, string to, bool allowed) => Assert.Equal(allowed, Allowed(from, to));
     }
 }

@@ -141,6 +141,26 @@ namespace HaPg.Tests.Inventory
         }
 
         [Fact]
+        public void ExportImportRoundTripKeepsTheCa()
+        {
+            var ca = HaPg.Components.Tls.ClusterCa.Generate("pg", DateTimeOffset.UtcNow);
+            var (output, errors) = host.Invoke(LabNodes +
+                "$inv = $lab | New-HaPgInventory -ClusterName pg; $inv.Secrets.CaCertificatePem = $caPem; " +
+                "$inv.Secrets.CaPrivateKey = ConvertTo-SecureString $caKey -AsPlainText -Force; " +
+                "$inv | Export-HaPgInventory -Path (Join-Path $dir inv.yaml) -SecretsPath (Join-Path $dir secrets.yaml); " +
+                "Import-HaPgInventory (Join-Path $dir inv.yaml) -SecretsPath (Join-Path $dir secrets.yaml); " +
+                "Import-HaPgInventory (Join-Path $dir inv.yaml) 3>$null", Vars(("caPem", ca.CertificatePem), ("caKey", ca.PrivateKeyPem)));
+            Assert.Empty(errors);
+            var (copy, withoutSecrets) = ((HaPgInventory)output[0].BaseObject, (HaPgInventory)output[1].BaseObject);
+
+            Assert.Equal(ca.CertificatePem, copy.Secrets.CaCertificatePem);
+            Assert.Equal(ca.PrivateKeyPem, copy.Secrets.CaPrivateKey!.ToPlainText());
+            Assert.Null(withoutSecrets.Secrets.CaPrivateKey);
+            Assert.DoesNotContain("PRIVATE", File.ReadAllText(Path.Combine(folder, "inv.yaml")));
+            Assert.Contains("caPrivateKey: |", File.ReadAllText(Path.Combine(folder, "secrets.yaml")));
+        }
+
+        [Fact]
         public void ExportRefusesToOverwriteWithoutForceAndHonoursWhatIf()
         {
             var path = Path.Combine(folder, "inv.yaml");

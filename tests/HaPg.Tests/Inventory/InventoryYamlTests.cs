@@ -96,6 +96,43 @@ namespace HaPg.Tests.Inventory
         }
 
         [Fact]
+        public void TheCaRoundTripsAsLiteralBlocks()
+        {
+            var ca = HaPg.Components.Tls.ClusterCa.Generate("pg", System.DateTimeOffset.UtcNow);
+            var original = Sample();
+            original.Secrets.CaCertificatePem = ca.CertificatePem;
+            original.Secrets.CaPrivateKey = ca.PrivateKeyPem!.ToSecureString();
+            using var writer = new StringWriter();
+            InventoryYaml.WriteSecrets(original, writer);
+            var file = writer.ToString();
+            var copy = Read(Write(original));
+            InventoryYaml.ReadSecrets(new StringReader(file), "secrets.yaml", copy);
+
+            Assert.Contains("\ncaCertificate: |\n  -----BEGIN CERTIFICATE-----\n", file);
+            Assert.Contains("\ncaPrivateKey: |\n  -----BEGIN PRIVATE KEY-----\n", file);
+            Assert.Equal(ca.CertificatePem, copy.Secrets.CaCertificatePem);
+            Assert.Equal(ca.PrivateKeyPem, copy.Secrets.CaPrivateKey!.ToPlainText());
+            Assert.True(HaPg.Components.Tls.ClusterCa.FromPem(copy.Secrets.CaCertificatePem!, copy.Secrets.CaPrivateKey.ToPlainText()).HasKey);
+            Assert.Equal(original.Secrets.SuperuserPassword!.ToPlainText(), copy.Secrets.SuperuserPassword!.ToPlainText());
+            Assert.DoesNotContain(ca.PrivateKeyPem!.Split('\n')[1], Write(original));
+        }
+
+        [Fact]
+        public void ASecretsFileWithoutTheCaStillImports()
+        {
+            var copy = Read(Write(Sample()));
+            InventoryYaml.ReadSecrets(new StringReader("clusterName: pg\nsuperuserPassword: x\n"), "secrets.yaml", copy);
+
+            Assert.Equal("x", copy.Secrets.SuperuserPassword!.ToPlainText());
+            Assert.Null(copy.Secrets.CaCertificatePem);
+            Assert.Null(copy.Secrets.CaPrivateKey);
+            using var writer = new StringWriter();
+            InventoryYaml.WriteSecrets(copy, writer);
+            Assert.DoesNotContain("caCertificate", writer.ToString());
+            Assert.DoesNotContain("caPrivateKey", writer.ToString());
+        }
+
+        [Fact]
         public void SecretsOfAnotherClusterAreRefused()
         {
             var copy = Read(Write(Sample()));

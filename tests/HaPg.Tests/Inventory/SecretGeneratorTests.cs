@@ -52,6 +52,15 @@ namespace HaPg.Tests.Inventory
         }
 
         [Fact]
+        public void FillMissingMakesNoCa()
+        {
+            var secrets = new HaPgSecrets();
+            Assert.DoesNotContain(nameof(HaPgSecrets.CaPrivateKey), SecretGenerator.FillMissing(secrets));
+            Assert.Null(secrets.CaPrivateKey);
+            Assert.Null(secrets.CaCertificatePem);
+        }
+
+        [Fact]
         public void SecretsNeverPrint() => Assert.Equal("HaPgSecrets (redacted)", new HaPgSecrets { SuperuserPassword = "x".ToSecureString() }.ToString());
     }
 }
