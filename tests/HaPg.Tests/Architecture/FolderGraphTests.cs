@@ -37,6 +37,9 @@ namespace HaPg.Tests.Architecture
             ["Components/Patroni"] = new[] { "Components/Etcd", "Components/Postgres", "Components/Tls" },
             ["Components/Haproxy"] = new[] { "Components/Keepalived", "Components/Tls" },
             ["Components/Platform"] = new[] { "Components/Patroni" },
+
+            // The virtual IP's write probe logs in as the application role, over TLS verified against the cluster CA.
+            ["Components/Keepalived"] = new[] { "Components/Postgres", "Components/Tls" },
             ["Components/Cluster"] = new[]
             {
                 "Components/Etcd", "Components/Haproxy", "Components/Keepalived", "Components/Patroni", "Components/Postgres", "Components/Platform",

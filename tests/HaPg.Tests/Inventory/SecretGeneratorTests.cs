@@ -44,7 +44,7 @@ namespace HaPg.Tests.Inventory
             var existing = "keep-me".ToSecureString();
             var secrets = new HaPgSecrets { ReplicationPassword = existing };
             var filled = SecretGenerator.FillMissing(secrets);
-            Assert.Equal(new[] { "SuperuserPassword", "RewindPassword", "RestApiPassword", "HaproxyStatsPassword", "VrrpPassword" }, filled);
+            Assert.Equal(new[] { "SuperuserPassword", "RewindPassword", "RestApiPassword", "HaproxyStatsPassword", "ApplicationPassword", "VrrpPassword" }, filled);
             Assert.Same(existing, secrets.ReplicationPassword);
             Assert.NotNull(secrets.SuperuserPassword);
             Assert.NotEqual(secrets.SuperuserPassword!.ToPlainText(), secrets.RewindPassword!.ToPlainText());

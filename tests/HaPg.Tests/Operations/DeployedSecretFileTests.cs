@@ -3,6 +3,7 @@ using System.Linq;
 using HaPg.Components.Haproxy;
 using HaPg.Components.Keepalived;
 using HaPg.Components.Patroni;
+using HaPg.Components.Postgres;
 using HaPg.Inventory;
 using HaPg.Operations;
 using HaPg.Tests.Components;
@@ -26,6 +27,7 @@ namespace HaPg.Tests.Operations
                 [HaproxyConfig.FilePath] = HaproxyConfig.Render(inventory, node,
                     new HaproxySettings { StatsPassword = inventory.Secrets.HaproxyStatsPassword!.ToPlainText() }).Content,
                 [KeepalivedConfig.FilePath] = KeepalivedConfig.Render(inventory, node, "eth0", inventory.Secrets.VrrpPassword!.ToPlainText()).Content,
+                [ApplicationRole.SecretPath] = ApplicationRole.SecretFile(inventory.Secrets.ApplicationPassword!.ToPlainText()).Content,
             };
 
             var adopted = new HaPgSecrets();
@@ -45,7 +47,7 @@ namespace HaPg.Tests.Operations
             Assert.False(DeployedSecretFile.Patroni.Adopt(secrets, null));
             Assert.False(DeployedSecretFile.HaproxyStats.Adopt(secrets, string.Empty));
             Assert.Equal("kept", secrets.RestApiPassword.ToPlainText());
-            Assert.Equal(new[] { HaPgRole.Postgres, HaPgRole.Haproxy, HaPgRole.Haproxy }, DeployedSecretFile.All.Select(f => f.Role));
+            Assert.Equal(new[] { HaPgRole.Postgres, HaPgRole.Haproxy, HaPgRole.Haproxy, HaPgRole.Postgres }, DeployedSecretFile.All.Select(f => f.Role));
         }
     }
 }

@@ -23,8 +23,9 @@ namespace HaPg.Tests.Operations
             Assert.Empty(results);
             Assert.Equal(new[] { ("demo", "Failover test Switchover: inject the fault, measure, restore"), ("demo", "Failover test Crash: inject the fault, measure, restore") },
                 harness.Sink.Asked);
-            // Only the deployed secrets were read: no probe, no fault, no table to drop.
-            Assert.All(harness.Hosts.Values, h => Assert.All(h.Texts, t => Assert.StartsWith("f='/etc/patroni/config.yml'", t, StringComparison.Ordinal)));
+            // Only the deployed secrets and the cluster CA were read: no probe, no fault, no table to drop.
+            var read = new[] { "f='/etc/patroni/config.yml'", "f='/etc/patroni/application.secret'", "f='/etc/hapg/tls/ca.crt'" };
+            Assert.All(harness.Hosts.Values, h => Assert.All(h.Texts, t => Assert.Contains(read, r => t.StartsWith(r, StringComparison.Ordinal))));
             Assert.Null(run.SaveReport(Path.Combine(Path.GetTempPath(), "hapg-never-" + Guid.NewGuid().ToString("N") + ".html"), DateTimeOffset.Now));
         }
 

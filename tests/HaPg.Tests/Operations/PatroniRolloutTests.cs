@@ -4,6 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using HaPg.Components.Common;
 using HaPg.Components.Patroni;
+using HaPg.Steps;
+using HaPg.Components.Postgres;
+using HaPg.Components.Tls;
 using HaPg.Components.Platform;
 using HaPg.Inventory;
 using HaPg.Operations;
@@ -54,12 +57,22 @@ namespace HaPg.Tests.Operations
         /// <summary>Every member already runs the config these settings render, with the inventory's passwords.</summary>
         private void Deploy(OperationHarness harness, PatroniSettings settings)
         {
-            SecretGenerator.FillMissing(harness.Inventory.Secrets);
-            var passwords = PatroniSteps.PasswordsFrom(harness.Inventory.Secrets);
-            foreach (var node in harness.Inventory.Nodes)
+            var inventory = harness.Inventory;
+            SecretGenerator.FillMissing(inventory.Secrets);
+            var passwords = PatroniSteps.PasswordsFrom(inventory.Secrets);
+            var ca = ClusterCa.Generate(inventory.ClusterName, DateTimeOffset.UtcNow);
+            var application = inventory.Secrets.ApplicationPassword!.ToPlainText();
+            foreach (var node in inventory.Nodes)
             {
-                files[node.Name].Put(PatroniConfig.Render(harness.Inventory, node, 15, settings, passwords))
-                    .Put(PatroniService.RenderUnit(node.HasRole(HaPgRole.Etcd)));
+                var tls = TlsIdentity.Postgres;
+                var issued = ca.Issue(node.Name, node.Address, DateTimeOffset.UtcNow, tls.ExtraNames(inventory));
+                files[node.Name].Put(PatroniConfig.Render(inventory, node, 15, settings, passwords))
+                    .Put(PatroniService.RenderUnit(node.HasRole(HaPgRole.Etcd)))
+                    .Put(ApplicationRole.SecretFile(application))
+                    .Put(new DesiredFile(TlsIdentity.CaPath, ca.CertificatePem, "0644", "root", "root", false))
+                    .Put(new DesiredFile(tls.KeyPath, issued.PrivateKeyPem, "0600", "postgres", "postgres", true))
+                    .Put(new DesiredFile(tls.CertificatePath, issued.CertificatePem, "0644", "postgres", "postgres", false));
+                harness.Hosts[node.Name].On("from pg_authid", 0, ScramVerifier.Create(application) + "|1|f\n");
             }
         }
 
@@ -130,7 +143,7 @@ namespace HaPg.Tests.Operations
                 .Cast<HaPgPatroniConfigResult>().ToList();
 
             var patch = Assert.Single(Patches(harness, "pg2"));
-            Assert.Contains("http://10.0.0.12:8008/config", patch);
+            Assert.Contains("https://10.0.0.12:8008/config", patch);
             var sent = harness.Hosts["pg2"].Commands.Single(c => c.Text == patch);
             Assert.Contains("\"ttl\":30", sent.Stdin!.Replace(" ", string.Empty));
             Assert.Empty(Patches(harness, "pg1"));

@@ -175,7 +175,7 @@ namespace HaPg.Tests.Operations
             var results = NewRebuild(harness).Run();
 
             Assert.Equal(new[] { "pg2 (10.0.0.12)", "pg3 (10.0.0.13)" }, harness.Sink.Asked.Select(a => a.Target));
-            Assert.Equal("Reinitialize from pg1: POST http://10.0.0.13:8008/reinitialize; Patroni stops PostgreSQL, replaces the data directory with a copy of " +
+            Assert.Equal("Reinitialize from pg1: POST https://10.0.0.13:8008/reinitialize; Patroni stops PostgreSQL, replaces the data directory with a copy of " +
                          "the leader's, and starts it as a replica. Reason: diverged: it holds the history of timeline 7, ahead of the leader's timeline 6, " +
                          "and cannot follow the leader", harness.Sink.Asked[1].Action);
             Assert.EndsWith("Reason: not streaming (state starting, wal receiver '')", harness.Sink.Asked[0].Action);

@@ -39,13 +39,16 @@ namespace HaPg.Tests.Steps
         public void EtcdPlan()
         {
             var inventory = TestInventory.ThreeNodes();
-            AssertDescribes(EtcdSteps.For(inventory, inventory.Nodes[0]).Describe(),
+            AssertDescribes(EtcdSteps.For(inventory, inventory.Nodes[0], null).Describe(),
                 "[install etcd] check: dpkg-query -W etcd-server etcd-client",
                 "install --no-install-recommends etcd-server etcd-client",
+                "[certificate /etc/hapg/tls/etcd.crt] file:  /etc/hapg/tls/ca.crt (mode 0644, root:root, the cluster CA's certificate)",
+                "check: /etc/hapg/tls/etcd.crt issued by the cluster CA, naming pg1, 10.0.0.11, matching its key, valid for more than 30 days",
+                "file:  /etc/hapg/tls/etcd.key (mode 0600, etcd:etcd, a new key, only when the check fails; not shown)",
                 "[write /etc/default/etcd] file:  /etc/default/etcd (mode 0644, root:root,",
                 "run:   systemctl stop etcd; rm -rf /var/lib/etcd/default",
                 "run:   systemctl enable etcd; systemctl --no-block start etcd",
-                "systemctl --no-block restart etcd   (only if write /etc/default/etcd changed)");
+                "systemctl --no-block restart etcd   (only if write /etc/default/etcd, certificate /etc/hapg/tls/etcd.crt changed)");
         }
 
         [Fact]
@@ -82,23 +85,26 @@ namespace HaPg.Tests.Steps
         public void PatroniConfigPlan()
         {
             var inventory = TestInventory.ThreeNodes();
-            AssertDescribes(PatroniSteps.Configure(inventory, inventory.Nodes[2], 15, new PatroniSettings(), PatroniConfigTests.Passwords()).Describe(),
+            AssertDescribes(PatroniSteps.Configure(inventory, inventory.Nodes[2], 15, new PatroniSettings(), PatroniConfigTests.Passwords(), null, "app-secret").Describe(),
                 "install -d -o postgres -g postgres -m 0700 '/var/lib/postgresql/15/demo'",
+                "file:  /etc/hapg/tls/postgres.key (mode 0600, postgres:postgres, a new key, only when the check fails; not shown)",
+                "file:  /etc/patroni/application.secret (mode 0600, root:root, content holds secrets, not shown)",
                 "file:  /etc/patroni/config.yml (mode 0600, postgres:postgres, content holds secrets, not shown)",
                 "file:  /etc/systemd/system/patroni.service (mode 0644, root:root,",
                 "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed)",
-                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml changed)");
+                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml, certificate /etc/hapg/tls/postgres.crt changed)");
         }
 
         [Fact]
         public void HaproxyPlan()
         {
             var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
-            AssertDescribes(HaproxySteps.For(inventory, inventory.Nodes[3], new HaproxySettings { StatsPassword = StatsPassword }).Describe(),
+            AssertDescribes(HaproxySteps.For(inventory, inventory.Nodes[3], new HaproxySettings { StatsPassword = StatsPassword }, null).Describe(),
                 "check: dpkg-query -W haproxy socat",
+                "file:  /etc/hapg/tls/haproxy.pem (mode 0600, root:root, a new certificate and key, only when the check fails; key not shown)",
                 "file:  /etc/haproxy/haproxy.cfg (mode 0600, root:root, content holds secrets, not shown)",
                 "check: haproxy -c -f '/etc/haproxy/haproxy.cfg.hapg-new'",
-                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg changed)");
+                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg, certificate /etc/hapg/tls/haproxy.pem changed)");
         }
 
         [Fact]

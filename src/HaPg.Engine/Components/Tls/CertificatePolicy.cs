@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Net;
@@ -17,7 +18,7 @@ namespace HaPg.Components.Tls
         /// "expired 2027-01-05", "not valid before ...", "SANs lack 10.0.0.5". The first that applies wins, in that order.
         /// </summary>
         public static string? RenewReason(CertificateInfo deployed, ClusterCa ca, string nodeName, string address, DateTimeOffset now,
-            string? deployedKeyPem = null)
+            string? deployedKeyPem = null, IReadOnlyCollection<string>? extraNames = null)
         {
             if (!ca.IsIssuerOf(deployed))
             {
@@ -50,7 +51,7 @@ namespace HaPg.Components.Tls
                 return $"not valid before {deployed.NotBefore.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
             }
 
-            var (dnsNames, ips) = ClusterCa.ExpectedNames(nodeName, address);
+            var (dnsNames, ips) = ClusterCa.ExpectedNames(nodeName, address, extraNames);
             var missing = dnsNames.Where(n => !deployed.DnsNames.Contains(n, StringComparer.OrdinalIgnoreCase))
                 .Concat(ips.Where(ip => !deployed.IpAddresses.Any(d => IPAddress.TryParse(d, out var have) && have.Equals(ip))).Select(ip => ip.ToString()))
                 .ToList();

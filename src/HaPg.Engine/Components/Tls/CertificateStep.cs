@@ -41,7 +41,7 @@ namespace HaPg.Components.Tls
         public override IEnumerable<string> Describe()
         {
             yield return $"file:  {TlsIdentity.CaPath} (mode 0644, root:root, the cluster CA's certificate{(ca is null ? string.Empty : " " + ca.Sha256Fingerprint)})";
-            var names = string.Join(", ", new[] { node.Name, node.Address }.Concat(ExtraNames));
+            var names = string.Join(", ", new[] { node.Name, node.Address }.Concat(ExtraNames).Distinct(StringComparer.OrdinalIgnoreCase));
             yield return renew
                 ? $"issue: a new key and certificate for {Identity.CertificatePath}, naming {names}"
                 : $"check: {Identity.CertificatePath} issued by the cluster CA, naming {names}, matching its key, valid for more than {CertificatePolicy.RenewBefore.TotalDays:N0} days";

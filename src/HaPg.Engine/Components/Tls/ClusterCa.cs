@@ -101,7 +101,10 @@ namespace HaPg.Components.Tls
         /// (and 127.0.0.1; a host-name address becomes a dNSName), for serverAuth and clientAuth, valid
         /// <see cref="NodeLifetime"/> but never past the CA.
         /// </summary>
-        public IssuedCertificate Issue(string nodeName, string address, DateTimeOffset now)
+        public IssuedCertificate Issue(string nodeName, string address, DateTimeOffset now) => Issue(nodeName, address, now, Array.Empty<string>());
+
+        /// <summary>As <see cref="Issue(string, string, DateTimeOffset)"/>, also naming <paramref name="extraNames"/> (each an IP address or a host name).</summary>
+        public IssuedCertificate Issue(string nodeName, string address, DateTimeOffset now, IReadOnlyCollection<string> extraNames)
         {
             if (key is null)
             {
@@ -117,7 +120,7 @@ namespace HaPg.Components.Tls
                     Info.Subject, ErrorCategory.InvalidOperation);
             }
 
-            var (dnsNames, ips) = ExpectedNames(nodeName, address);
+            var (dnsNames, ips) = ExpectedNames(nodeName, address, extraNames);
             using var nodeKey = SigningKey.NewP256();
             var notBefore = now - Backdate;
             var notAfter = now + NodeLifetime;
@@ -153,7 +156,8 @@ namespace HaPg.Components.Tls
         public override string ToString() => $"{Info.Subject} ({Sha256Fingerprint}{(HasKey ? ", with key" : string.Empty)})";
 
         /// <summary>The SANs a node's certificate carries: its name and localhost; its address and 127.0.0.1.</summary>
-        internal static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Ips) ExpectedNames(string nodeName, string address)
+        internal static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Ips) ExpectedNames(string nodeName, string address,
+            IReadOnlyCollection<string>? extraNames = null)
         {
             if (!NameRules.IsPlain(nodeName))
             {
@@ -175,6 +179,23 @@ namespace HaPg.Components.Tls
             {
                 throw new HaPgValidationException(TlsErrorIds.InvalidName,
                     $"Node '{nodeName}': address '{address}' is neither an IP address nor a host name.", nodeName, ErrorCategory.InvalidArgument);
+            }
+
+            foreach (var extra in extraNames ?? Array.Empty<string>())
+            {
+                if (IPAddress.TryParse(extra, out var extraIp))
+                {
+                    ips.Add(extraIp);
+                }
+                else if (IsHostName(extra))
+                {
+                    dns.Add(extra);
+                }
+                else
+                {
+                    throw new HaPgValidationException(TlsErrorIds.InvalidName,
+                        $"Node '{nodeName}': '{extra}' is neither an IP address nor a host name.", nodeName, ErrorCategory.InvalidArgument);
+                }
             }
 
             dns.Add("localhost");

@@ -26,7 +26,7 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Contains("retries 2", lines);
             Assert.Contains("option redispatch", lines);
             Assert.Contains("user haproxy", lines);
-            Assert.Contains("bind 10.0.0.20:7000", lines);
+            Assert.Contains("bind 10.0.0.20:7000 ssl crt /etc/hapg/tls/haproxy.pem", lines);
             Assert.Contains("stats auth 'hapg:St4ts:pa$$\"w#rd'", lines);
             Assert.Contains("stats uri /", lines);
 
@@ -40,9 +40,9 @@ namespace HaPg.Tests.Components.Haproxy
             Assert.Contains("default-server inter 2s fastinter 250ms downinter 250ms fall 3 rise 1 on-marked-down shutdown-sessions", primaryBlock);
             Assert.Equal(new[]
             {
-                "server pg1 10.0.0.11:5432 maxconn 100 check port 8008",
-                "server pg2 10.0.0.12:5432 maxconn 100 check port 8008",
-                "server pg3 10.0.0.13:5432 maxconn 100 check port 8008",
+                "server pg1 10.0.0.11:5432 maxconn 100 check port 8008 check-ssl verify required ca-file /etc/hapg/tls/ca.crt verifyhost pg1",
+                "server pg2 10.0.0.12:5432 maxconn 100 check port 8008 check-ssl verify required ca-file /etc/hapg/tls/ca.crt verifyhost pg2",
+                "server pg3 10.0.0.13:5432 maxconn 100 check port 8008 check-ssl verify required ca-file /etc/hapg/tls/ca.crt verifyhost pg3",
             }, primaryBlock.Where(l => l.StartsWith("server ")));
             var replicaBlock = lines.Skip(replicas).ToList();
             Assert.Contains("bind 10.0.0.20:5001", replicaBlock);
@@ -64,7 +64,7 @@ namespace HaPg.Tests.Components.Haproxy
 
             Assert.Contains("default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions", text);
             Assert.Contains("bind 10.0.0.100:5000\n", text);
-            Assert.Contains("bind 127.0.0.1:7000\n", text);
+            Assert.Contains("bind 127.0.0.1:7000 ssl crt /etc/hapg/tls/haproxy.pem\n", text);
         }
 
         [Theory]

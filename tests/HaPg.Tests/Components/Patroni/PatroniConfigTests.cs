@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using HaPg.Components.Common;
 using HaPg.Components.Patroni;
@@ -67,8 +68,23 @@ namespace HaPg.Tests.Components.Patroni
             Assert.Equal("/var/run/postgresql", c.Path("postgresql.parameters.unix_socket_directories"));
             Assert.Equal(true, c.Path("postgresql.use_unix_socket"));
             var hba = ((DataMap)c.Path("postgresql")!).List("pg_hba");
-            Assert.Contains("host all all 192.168.50.0/24 scram-sha-256", hba);
-            Assert.DoesNotContain(hba, l => ((string)l!).Contains("/0 "));
+            Assert.Contains("hostssl all all 192.168.50.0/24 scram-sha-256", hba);
+            Assert.DoesNotContain(hba, l => ((string)l!).Contains("/0 ") && !((string)l!).EndsWith(" reject", StringComparison.Ordinal));
+            Assert.DoesNotContain(hba, l => ((string)l!).StartsWith("host ", StringComparison.Ordinal) && !((string)l!).Contains(" 127.0.0.1/32 "));
+
+            // TLS: the REST API, the etcd client, PostgreSQL, and replication and pg_rewind verifying the leader's certificate.
+            Assert.Equal(("/etc/hapg/tls/postgres.crt", "/etc/hapg/tls/postgres.key"), (c.Path("restapi.certfile"), c.Path("restapi.keyfile")));
+            Assert.Equal(new object?[] { "10.0.0.11", "10.0.0.12", "10.0.0.13", "127.0.0.1" }, c.Map("restapi")!.List("allowlist"));
+            Assert.Equal(("https", "/etc/hapg/tls/ca.crt", "/etc/hapg/tls/postgres.crt", "/etc/hapg/tls/postgres.key"),
+                (c.Path("etcd3.protocol"), c.Path("etcd3.cacert"), c.Path("etcd3.cert"), c.Path("etcd3.key")));
+            Assert.Equal("/etc/hapg/tls/ca.crt", c.Path("ctl.cacert"));
+            Assert.Equal(("on", "/etc/hapg/tls/postgres.crt", "/etc/hapg/tls/postgres.key"),
+                (c.Path("postgresql.parameters.ssl"), c.Path("postgresql.parameters.ssl_cert_file"), c.Path("postgresql.parameters.ssl_key_file")));
+            foreach (var user in new[] { "replication", "rewind" })
+            {
+                Assert.Equal(("verify-full", "/etc/hapg/tls/ca.crt"),
+                    (c.Path($"postgresql.authentication.{user}.sslmode"), c.Path($"postgresql.authentication.{user}.sslrootcert")));
+            }
             Assert.Equal(false, c.Path("tags.nofailover"));
             Assert.Equal(false, c.Path("tags.nosync"));
         }

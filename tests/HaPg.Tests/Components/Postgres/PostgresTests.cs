@@ -19,16 +19,52 @@ namespace HaPg.Tests.Components.Postgres
                 "local all all scram-sha-256",
                 "host all all 127.0.0.1/32 scram-sha-256",
                 "host replication replicator 127.0.0.1/32 scram-sha-256",
-                "host replication replicator 10.0.0.11/32 scram-sha-256",
-                "host replication replicator 10.0.0.12/32 scram-sha-256",
-                "host replication replicator 10.0.0.13/32 scram-sha-256",
-                "host all rewind_user 10.0.0.11/32 scram-sha-256",
-                "host all rewind_user 10.0.0.12/32 scram-sha-256",
-                "host all rewind_user 10.0.0.13/32 scram-sha-256",
-                "host all all 10.0.0.20/32 scram-sha-256",
-                "host all all 192.168.50.0/24 scram-sha-256",
+                "hostnossl all all 0.0.0.0/0 reject",
+                "hostnossl replication all 0.0.0.0/0 reject",
+                "hostssl replication replicator 10.0.0.11/32 scram-sha-256",
+                "hostssl replication replicator 10.0.0.12/32 scram-sha-256",
+                "hostssl replication replicator 10.0.0.13/32 scram-sha-256",
+                "hostssl all rewind_user 10.0.0.11/32 scram-sha-256",
+                "hostssl all rewind_user 10.0.0.12/32 scram-sha-256",
+                "hostssl all rewind_user 10.0.0.13/32 scram-sha-256",
+                "hostssl all postgres 10.0.0.20/32 reject",
+                "hostssl all postgres 192.168.50.0/24 reject",
+                "hostssl all all 10.0.0.20/32 scram-sha-256",
+                "hostssl all all 192.168.50.0/24 scram-sha-256",
             }, entries);
             Assert.Empty(PgHbaChecker.Check(entries));
+        }
+
+        [Fact]
+        public void PgHbaMatchesAsPostgresDoesFirstLineWins()
+        {
+            var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true, "192.168.50.0/24");
+            var conf = string.Join("\n", PgHba.Entries(inventory, new PostgresUsers()));
+            var proxy = System.Net.IPAddress.Parse("10.0.0.20");
+            var client = System.Net.IPAddress.Parse("192.168.50.7");
+            Assert.True(PgHbaMatcher.Refuses(PgHbaMatcher.FirstMatch(conf, proxy, "postgres", "postgres", ssl: true)));
+            Assert.True(PgHbaMatcher.Refuses(PgHbaMatcher.FirstMatch(conf, client, "postgres", "postgres", ssl: false)));
+            Assert.True(PgHbaMatcher.Refuses(PgHbaMatcher.FirstMatch(conf, client, "postgres", "hapg_app", ssl: false)));
+            Assert.Equal("hostssl all all 192.168.50.0/24 scram-sha-256", PgHbaMatcher.FirstMatch(conf, client, "postgres", "hapg_app", ssl: true));
+            Assert.Equal("hostssl replication replicator 10.0.0.12/32 scram-sha-256",
+                PgHbaMatcher.FirstMatch(conf, System.Net.IPAddress.Parse("10.0.0.12"), "replication", "replicator", ssl: true));
+            Assert.Null(PgHbaMatcher.FirstMatch(conf, System.Net.IPAddress.Parse("10.0.0.99"), "postgres", "hapg_app", ssl: true));
+
+            // Before HaPg refused the superuser, a client network line let it in: the check must see that.
+            var old = "host all all 192.168.50.0/24 scram-sha-256";
+            Assert.False(PgHbaMatcher.Refuses(PgHbaMatcher.FirstMatch(old, client, "postgres", "postgres", ssl: true)));
+        }
+
+        [Fact]
+        public void ScramVerifierIsPostgresFormatAndVerifiesOnlyItsPassword()
+        {
+            var verifier = ScramVerifier.Create("s3cret");
+            Assert.Matches(@"\ASCRAM-SHA-256\$4096:[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}\z", verifier);
+            Assert.True(ScramVerifier.Verifies(verifier, "s3cret"));
+            Assert.False(ScramVerifier.Verifies(verifier, "s3cret2"));
+            Assert.False(ScramVerifier.Verifies("md5abc", "s3cret"));
+            Assert.False(ScramVerifier.Verifies(null, "s3cret"));
+            Assert.NotEqual(verifier, ScramVerifier.Create("s3cret"));
         }
 
         [Fact]
