@@ -26,6 +26,7 @@
         'Test-HaPgCluster'
         'Test-HaPgConnection'
         'Test-HaPgFailover'
+        'Update-HaPgCertificate'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -74,21 +74,27 @@ BeforeAll {
         ((Invoke-HaPgLabCommand -Lab $Lab -Name $Name -Command "echo $b64 | base64 -d | python3 - 2>&1").Output -join "`n").Trim()
     }
 
-    # An HTTPS GET from this host, the server's certificate checked against the CA file and its name; returns the status code.
-    function Invoke-VerifiedGet([string] $Url, [string] $CaFile) {
+    # An HTTPS GET from this host, the server's certificate checked against the CA file and the name dialled (synchronously:
+    # the check is PowerShell, which runs on this thread only); returns the response's status line.
+    function Invoke-VerifiedGet([string] $Address, [int] $Port, [string] $CaFile) {
         $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $CaFile))
-        $handler = [Net.Http.SocketsHttpHandler]::new()
-        $handler.SslOptions.RemoteCertificateValidationCallback = {
-            param($sender, $certificate, $chain, $errors)
-            $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
-            $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
-            $verify.ChainPolicy.RevocationMode = 'NoCheck'
-            $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
-            $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
-                -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
-        }.GetNewClosure()
-        $client = [Net.Http.HttpClient]::new($handler)
-        try { [int]$client.GetAsync($Url).GetAwaiter().GetResult().StatusCode } finally { $client.Dispose() }
+        $tcp = [Net.Sockets.TcpClient]::new($Address, $Port)
+        $tls = [Net.Security.SslStream]::new($tcp.GetStream(), $false, {
+                param($sender, $certificate, $chain, $errors)
+                $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
+                $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
+                $verify.ChainPolicy.RevocationMode = 'NoCheck'
+                $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
+                $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
+                    -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
+            }.GetNewClosure())
+        try {
+            $tls.AuthenticateAsClient($Address)
+            $request = [Text.Encoding]::ASCII.GetBytes("GET / HTTP/1.0`r`nHost: $Address`r`n`r`n")
+            $tls.Write($request, 0, $request.Length)
+            ([IO.StreamReader]::new($tls)).ReadLine()
+        }
+        finally { $tls.Dispose(); $tcp.Dispose() }
     }
 }
 
@@ -187,7 +193,7 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
         BeforeAll {
             $script:caFile = Join-Path $TestDrive 'ca.crt'
             Set-Content -LiteralPath $caFile -Value $inventory.Secrets.CaCertificatePem -NoNewline
-            $script:etcdMembers = @($inventory.Nodes | Where-Object { $_.Roles -match 'Etcd' })
+            $script:etcdNodes = @($inventory.Nodes | Where-Object { $_.Roles -match 'Etcd' })
             $script:db = $database[0]
             $script:otherDb = $database[1]
             # From a database node: an HTTPS GET verified against the cluster CA, optionally with a client certificate.
@@ -215,9 +221,9 @@ except Exception as e: print('refused', type(e).__name__, e)
                 [Text.Encoding]::ASCII.GetString($buffer, 0, $read) | Should -Not -Match '^HTTP/'
             }
             finally { $client.Dispose() }
-            foreach ($member in $etcdMembers) {
+            foreach ($member in $etcdNodes) {
                 Send-Plaintext $labName $db.Name $member.Address $inventory.Ports.EtcdClient | Should -Match '^$|HTTPS server'
-                Send-Plaintext $labName $etcdMembers[0].Name $member.Address $inventory.Ports.EtcdPeer | Should -Match '^$|HTTPS server'
+                Send-Plaintext $labName $etcdNodes[0].Name $member.Address $inventory.Ports.EtcdPeer | Should -Match '^$|HTTPS server'
             }
             Send-Plaintext $labName $otherDb.Name $db.Address $inventory.Ports.PatroniRest | Should -Be ''
         }
@@ -225,14 +231,14 @@ except Exception as e: print('refused', type(e).__name__, e)
         It 'serves the same ports over TLS, verified by the cluster CA and the name dialled' {
             Invoke-Psql $inventory $db.Address 5432 'select 1' | Should -Be '1'
             Invoke-Psql $inventory $proxy.Address $inventory.Ports.HaproxyPrimary 'select ssl from pg_stat_ssl where pid = pg_backend_pid()' | Should -Be 't'
-            Invoke-VerifiedGet "https://$($proxy.Address):$($inventory.Ports.HaproxyStats)/" $caFile | Should -Be 401
-            foreach ($member in $etcdMembers) {
+            Invoke-VerifiedGet $proxy.Address $inventory.Ports.HaproxyStats $caFile | Should -Match '^HTTP/1\.[01] 401'
+            foreach ($member in $etcdNodes) {
                 Get-FromNode $db.Name "https://$($member.Address):$($inventory.Ports.EtcdClient)/health" /etc/hapg/tls/postgres.crt /etc/hapg/tls/postgres.key |
                     Should -Be '200'
             }
             Get-FromNode $otherDb.Name "https://$($db.Address):$($inventory.Ports.PatroniRest)/health" | Should -Be '200'
             # Peers: every member's peer URL is https, and all are healthy (they talk to each other only over TLS).
-            $peers = (Invoke-HaPgLabCommand -Lab $labName -Name $etcdMembers[0].Name -Command 'grep ^ETCD_INITIAL_CLUSTER= /etc/default/etcd').Output
+            $peers = (Invoke-HaPgLabCommand -Lab $labName -Name $etcdNodes[0].Name -Command 'grep ^ETCD_INITIAL_CLUSTER= /etc/default/etcd').Output
             $peers | Should -Match 'https://'
             $peers | Should -Not -Match 'http://'
         }
@@ -247,7 +253,7 @@ except Exception as e: print('refused', type(e).__name__, e)
             $certificate = Get-Content -Raw "$dir/client.crt"
             $key = Get-Content -Raw "$dir/client.key"
             Invoke-HaPgLabCommand -Lab $labName -Name $db.Name -Command "cat > /tmp/other.crt <<'EOF'`n$certificate`nEOF`ncat > /tmp/other.key <<'EOF'`n$key`nEOF" | Out-Null
-            $url = "https://$($etcdMembers[0].Address):$($inventory.Ports.EtcdClient)/health"
+            $url = "https://$($etcdNodes[0].Address):$($inventory.Ports.EtcdClient)/health"
             Get-FromNode $db.Name $url /tmp/other.crt /tmp/other.key | Should -Match '^refused'
             Get-FromNode $db.Name $url | Should -Match '^refused'
         }

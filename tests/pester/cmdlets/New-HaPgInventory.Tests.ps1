@@ -9,6 +9,8 @@ Describe 'New-HaPgInventory' {
     It 'keeps its public parameters' {
         Get-HaPgParameterPin New-HaPgInventory | Should -Be @(
             'Address [string] ByProperty: ValueFromPipelineByPropertyName'
+            'CaCertificatePath [string]'
+            'CaKeyPath [string]'
             'ClientNetwork [string[]] Alias=ClientNetworks'
             'ClusterName [string]'
             'Credential [pscredential]'

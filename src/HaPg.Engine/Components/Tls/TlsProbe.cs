@@ -77,7 +77,7 @@ namespace HaPg.Components.Tls
             {
                 sb.Append("out=$(ETCDCTL_API=3 etcdctl --endpoints=https://").Append(NetAddress.HostPort(node, inventory.Ports.EtcdClient))
                   .Append(" --cacert=").Append(TlsIdentity.CaPath).Append(" --dial-timeout=3s --command-timeout=3s endpoint health 2>&1); ")
-                  .Append("echo \"nocert $? $(echo \"$out\" | tail -1 | tr -c '[:print:]' ' ' | cut -c1-160)\"\n");
+                  .Append("echo \"nocert $? $( (echo \"$out\" | grep -io -m1 '[a-z: ]*certificate[a-z ]*' || echo \"$out\" | tail -1) | tr -c '[:print:]' ' ' | cut -c1-160)\"\n");
             }
 
             foreach (var path in CertificatePaths(node))
