@@ -45,7 +45,8 @@ namespace HaPg.Tests.Steps
                 "[write /etc/default/etcd] file:  /etc/default/etcd (mode 0644, root:root,",
                 "run:   systemctl stop etcd; rm -rf /var/lib/etcd/default",
                 "run:   systemctl enable etcd; systemctl --no-block start etcd",
-                "systemctl --no-block restart etcd   (only if write /etc/default/etcd changed)");
+                "systemctl --no-block restart etcd   (only if write /etc/default/etcd changed, or a watched file is newer than its last start or reload)",
+                "run:   install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/etcd.service.applied'   (after a start, restart or reload)");
         }
 
         [Fact]
@@ -86,8 +87,9 @@ namespace HaPg.Tests.Steps
                 "install -d -o postgres -g postgres -m 0700 '/var/lib/postgresql/15/demo'",
                 "file:  /etc/patroni/config.yml (mode 0600, postgres:postgres, content holds secrets, not shown)",
                 "file:  /etc/systemd/system/patroni.service (mode 0644, root:root,",
-                "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed)",
-                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml changed)");
+                "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed, or is newer than its last start or reload)",
+                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml changed, or a watched file is newer than its last start or reload)",
+                "find '/etc/patroni/config.yml' '/etc/systemd/system/patroni.service' -maxdepth 0 -newer \"$s\" -print");
         }
 
         [Fact]
@@ -98,7 +100,7 @@ namespace HaPg.Tests.Steps
                 "check: dpkg-query -W haproxy socat",
                 "file:  /etc/haproxy/haproxy.cfg (mode 0600, root:root, content holds secrets, not shown)",
                 "check: haproxy -c -f '/etc/haproxy/haproxy.cfg.hapg-new'",
-                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg changed)");
+                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg changed, or a watched file is newer than its last start or reload)");
         }
 
         [Fact]

@@ -25,7 +25,7 @@ namespace HaPg.Components.Haproxy
             {
                 new PackageStep("haproxy", "socat"),
                 config,
-                new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true),
+                new ServiceStep("haproxy", restartWhenChanged: new[] { config }, reloadInsteadOfRestart: true),
             }.Concat(keepalived ?? Enumerable.Empty<NodeStep>()));
         }
 

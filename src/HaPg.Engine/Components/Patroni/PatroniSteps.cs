@@ -19,8 +19,8 @@ namespace HaPg.Components.Patroni
                 new CommandStep(PostgresHost.DataDirChange(postgresMajor, inventory.ClusterName)),
                 config,
                 unit,
-                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true,
-                    unitFilesChanged: new[] { unit.Name }),
+                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new[] { config }, reloadInsteadOfRestart: true,
+                    unitFilesChanged: new[] { unit }),
             });
         }
 
