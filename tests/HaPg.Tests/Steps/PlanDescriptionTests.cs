@@ -111,12 +111,17 @@ namespace HaPg.Tests.Steps
             AssertDescribes(FirewallSteps.For(inventory, node, _ => Task.CompletedTask).Describe(),
                 "check: command -v ufw >/dev/null 2>&1 && ufw status | grep -q '^Status: active'",
                 "(if ufw is active)",
-                "systemd-run --unit=hapg-firewall-rollback --on-active=120 nft delete table inet hapg",
+                "systemd-run --quiet --unit=hapg-firewall-rollback --on-active=120 /usr/sbin/nft delete table inet hapg",
+                "[install nftables] check: dpkg-query -W nftables   (unless ufw is active)",
+                "check: nft list table inet hapg   (carries comment \"hapg:sha256:",
+                "run:   systemctl reload 'hapg-firewall.service'   (only if it does not)",
                 "file:  /etc/hapg/firewall.nft (mode 0644, root:root,",
                 "check: nft -c -f '/etc/hapg/firewall.nft.hapg-new'",
                 "file:  /etc/systemd/system/hapg-firewall.service",
                 "systemctl enable hapg-firewall.service",
-                "check: a new SSH session to 10.0.0.11:22 still gets in; then systemctl stop hapg-firewall-rollback.timer");
+                "check: a new SSH session to 10.0.0.11:22 still gets in; then systemctl stop hapg-firewall-rollback.timer",
+                "ufw allow proto tcp from 192.168.10.0/24 to any port 5000 comment 'hapg:demo'",
+                "(after disarming: the wanted state is still loaded, else HaPg.Firewall.SafetyTimerFired)");
         }
     }
 }
