@@ -8,12 +8,14 @@ namespace HaPg.Steps
     /// Keeps a file's content, mode and owner as wanted. Writes a temp file, validates it, then moves it into place;
     /// nothing is written when the node already has it.
     /// </summary>
-    public sealed class FileStep : NodeStep
+    public sealed class FileStep : NodeStep, IWritesFiles
     {
         public FileStep(DesiredFile file)
             : base("write " + file.Path) => File = file;
 
         public DesiredFile File { get; }
+
+        public IReadOnlyList<string> WrittenPaths => new[] { File.Path };
 
         public override IEnumerable<string> Describe()
         {

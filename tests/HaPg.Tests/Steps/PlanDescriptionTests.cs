@@ -48,7 +48,8 @@ namespace HaPg.Tests.Steps
                 "[write /etc/default/etcd] file:  /etc/default/etcd (mode 0644, root:root,",
                 "run:   systemctl stop etcd; rm -rf /var/lib/etcd/default",
                 "run:   systemctl enable etcd; systemctl --no-block start etcd",
-                "systemctl --no-block restart etcd   (only if write /etc/default/etcd, certificate /etc/hapg/tls/etcd.crt changed)");
+                "systemctl --no-block restart etcd   (only if write /etc/default/etcd, certificate /etc/hapg/tls/etcd.crt changed, or a watched file is newer than its last start or reload)",
+                "run:   install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/etcd.service.applied'   (after a start, restart or reload)");
         }
 
         [Fact]
@@ -91,8 +92,9 @@ namespace HaPg.Tests.Steps
                 "file:  /etc/patroni/application.secret (mode 0600, root:root, content holds secrets, not shown)",
                 "file:  /etc/patroni/config.yml (mode 0600, postgres:postgres, content holds secrets, not shown)",
                 "file:  /etc/systemd/system/patroni.service (mode 0644, root:root,",
-                "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed)",
-                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml, certificate /etc/hapg/tls/postgres.crt changed)");
+                "systemctl daemon-reload   (only if write /etc/systemd/system/patroni.service changed, or is newer than its last start or reload)",
+                "systemctl reload patroni.service   (only if write /etc/patroni/config.yml, certificate /etc/hapg/tls/postgres.crt changed, or a watched file is newer than its last start or reload)",
+                "find '/etc/patroni/config.yml' '/etc/hapg/tls/ca.crt' '/etc/hapg/tls/postgres.key' '/etc/hapg/tls/postgres.crt' '/etc/systemd/system/patroni.service' -maxdepth 0 -newer \"$s\" -print");
         }
 
         [Fact]
@@ -104,7 +106,7 @@ namespace HaPg.Tests.Steps
                 "file:  /etc/hapg/tls/haproxy.pem (mode 0600, root:root, a new certificate and key, only when the check fails; key not shown)",
                 "file:  /etc/haproxy/haproxy.cfg (mode 0600, root:root, content holds secrets, not shown)",
                 "check: haproxy -c -f '/etc/haproxy/haproxy.cfg.hapg-new'",
-                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg, certificate /etc/hapg/tls/haproxy.pem changed)");
+                "systemctl reload haproxy   (only if write /etc/haproxy/haproxy.cfg, certificate /etc/hapg/tls/haproxy.pem changed, or a watched file is newer than its last start or reload)");
         }
 
         [Fact]
@@ -115,12 +117,17 @@ namespace HaPg.Tests.Steps
             AssertDescribes(FirewallSteps.For(inventory, node, _ => Task.CompletedTask).Describe(),
                 "check: command -v ufw >/dev/null 2>&1 && ufw status | grep -q '^Status: active'",
                 "(if ufw is active)",
-                "systemd-run --unit=hapg-firewall-rollback --on-active=120 nft delete table inet hapg",
+                "systemd-run --quiet --unit=hapg-firewall-rollback --on-active=120 /usr/sbin/nft delete table inet hapg",
+                "[install nftables] check: dpkg-query -W nftables   (unless ufw is active)",
+                "check: nft list table inet hapg   (carries comment \"hapg:sha256:",
+                "run:   systemctl reload 'hapg-firewall.service'   (only if it does not)",
                 "file:  /etc/hapg/firewall.nft (mode 0644, root:root,",
                 "check: nft -c -f '/etc/hapg/firewall.nft.hapg-new'",
                 "file:  /etc/systemd/system/hapg-firewall.service",
                 "systemctl enable hapg-firewall.service",
-                "check: a new SSH session to 10.0.0.11:22 still gets in; then systemctl stop hapg-firewall-rollback.timer");
+                "check: a new SSH session to 10.0.0.11:22 still gets in; then systemctl stop hapg-firewall-rollback.timer",
+                "ufw allow proto tcp from 192.168.10.0/24 to any port 5000 comment 'hapg:demo'",
+                "(after disarming: the wanted state is still loaded, else HaPg.Firewall.SafetyTimerFired)");
         }
     }
 }

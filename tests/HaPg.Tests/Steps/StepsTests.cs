@@ -163,6 +163,101 @@ namespace HaPg.Tests.Steps
             Assert.Equal("start etcd: changed (enabled, started)", outcomes.Last().ToString());
         }
 
+        /// <summary>A config file the node already has as wanted (its FileStep changes nothing), and the unit active.</summary>
+        private static (RecordingHost Host, FileStep Config) DeployedConfig(string unit, string staleCheckOutput)
+        {
+            var config = new FileStep(new DesiredFile("/etc/app/app.conf", "a = 1\n", "0644", "root", "root", containsSecrets: false));
+            var host = new RecordingHost()
+                .On(StatCommand, 0, $"644 root root\n{RemoteHostExtensions.Sha256Hex(config.File.Content)}\n")
+                .On("-newer ", 0, staleCheckOutput)
+                .Unit(unit, "enabled", "active");
+            return (host, config);
+        }
+
+        [Fact]
+        public async Task ServiceStepRestartsWhenAWatchedFileIsNewerThanItsLastApply()
+        {
+            // A run cut off between writing the config and restarting: the file is as wanted, the service still runs the old one.
+            var (host, config) = DeployedConfig("app", "/etc/app/app.conf\n");
+
+            var outcomes = await Run(host, config, new ServiceStep("app", restartWhenChanged: new[] { config }));
+
+            Assert.False(outcomes[0].Changed);
+            Assert.Equal("start app: changed (restarted: /etc/app/app.conf is newer than its last start or reload)", outcomes.Last().ToString());
+            var texts = host.Texts.ToList();
+            var check = texts.FindIndex(t => t.Contains("-newer "));
+            Assert.Equal("s='/var/lib/hapg/app.service.applied'; if [ -e \"$s\" ]; then find '/etc/app/app.conf' -maxdepth 0 -newer \"$s\" -print; " +
+                "else echo no-stamp; t=$(systemctl show -p ActiveEnterTimestamp --timestamp=unix --value 'app'); t=${t#@}; " +
+                "[ -z \"$t\" ] || find '/etc/app/app.conf' -maxdepth 0 -newermt \"@$((t + 1))\" -print; fi", texts[check]);
+            var restart = texts.IndexOf("systemctl restart 'app'");
+            Assert.True(restart > check);
+            Assert.Equal(restart + 1, texts.IndexOf("install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/app.service.applied'"));
+        }
+
+        [Fact]
+        public async Task ServiceStepReloadsAReloadTypeServiceWhoseConfigIsNewerThanItsStamp()
+        {
+            var (host, config) = DeployedConfig("haproxy", "/etc/app/app.conf\n");
+
+            var outcomes = await Run(host, config, new ServiceStep("haproxy", restartWhenChanged: new[] { config }, reloadInsteadOfRestart: true));
+
+            Assert.Contains("systemctl reload 'haproxy'", host.Texts);
+            Assert.DoesNotContain(host.Texts, t => t.Contains("restart"));
+            Assert.Contains("touch '/var/lib/hapg/haproxy.service.applied'", host.Texts.Last());
+            Assert.True(outcomes.Last().Changed);
+        }
+
+        [Fact]
+        public async Task ServiceStepDoesNothingWhenNoWatchedFileIsNewerThanItsStamp()
+        {
+            var (host, config) = DeployedConfig("app", string.Empty);
+
+            var outcomes = await Run(host, config, new ServiceStep("app", restartWhenChanged: new[] { config }));
+
+            Assert.Equal("start app: ok", outcomes.Last().ToString());
+            Assert.DoesNotContain(host.Texts, t => t.Contains("restart") || t.Contains("touch"));
+        }
+
+        [Fact]
+        public async Task ServiceStepWithoutAStampComparesWithTheUnitsStartAndThenKeepsAStamp()
+        {
+            // Deployed before stamps existed: a config older than the unit's start is taken as applied, and the stamp written.
+            var (older, config) = DeployedConfig("app", "no-stamp\n");
+            var outcomes = await Run(older, config, new ServiceStep("app", restartWhenChanged: new[] { config }));
+            Assert.False(outcomes.Last().Changed);
+            Assert.DoesNotContain(older.Texts, t => t.Contains("restart"));
+            Assert.Equal("install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/app.service.applied'", older.Texts.Last());
+
+            var (newer, newerConfig) = DeployedConfig("app", "no-stamp\n/etc/app/app.conf\n");
+            outcomes = await Run(newer, newerConfig, new ServiceStep("app", restartWhenChanged: new[] { newerConfig }));
+            Assert.Contains("systemctl restart 'app'", newer.Texts);
+            Assert.True(outcomes.Last().Changed);
+        }
+
+        [Fact]
+        public async Task ServiceStepStampsAfterARestartForAChangeOfThisRunWithoutCheckingMtimes()
+        {
+            var config = new FileStep(new DesiredFile("/etc/app/app.conf", "a = 2\n", "0644", "root", "root", containsSecrets: false));
+            var host = new RecordingHost().On(StatCommand, FileMissing).Unit("app", "enabled", "active");
+
+            await Run(host, config, new ServiceStep("app", restartWhenChanged: new[] { config }));
+
+            Assert.DoesNotContain(host.Texts, t => t.Contains("-newer "));
+            Assert.Equal(new[] { "systemctl restart 'app'", "install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/app.service.applied'" },
+                host.Texts.Skip(host.Texts.Count() - 2));
+        }
+
+        [Fact]
+        public void ServiceStepDescribesTheMtimeCheckAndTheStamp()
+        {
+            var config = new FileStep(new DesiredFile("/etc/app/app.conf", "a = 1\n", "0644", "root", "root", containsSecrets: false));
+            var lines = new ServiceStep("app", restartWhenChanged: new[] { config }).Describe().ToList();
+
+            Assert.Contains(lines, l => l.StartsWith("check: s='/var/lib/hapg/app.service.applied'; if [ -e \"$s\" ]; then find '/etc/app/app.conf'", StringComparison.Ordinal));
+            Assert.Contains("run:   systemctl restart app   (only if write /etc/app/app.conf changed, or a watched file is newer than its last start or reload)", lines);
+            Assert.Contains("run:   install -d -m 0755 /var/lib/hapg && touch '/var/lib/hapg/app.service.applied'   (after a start, restart or reload)", lines);
+        }
+
         [Fact]
         public async Task NodePlanWrapsAnUnexpectedExceptionWithNodeAndStepAndStops()
         {

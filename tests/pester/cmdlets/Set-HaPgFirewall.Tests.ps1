@@ -11,6 +11,7 @@ Describe 'Set-HaPgFirewall' {
             'AcceptHostKey [switch]'
             'Inventory [HaPg.Inventory.HaPgInventory] Mandatory ValueFromPipeline ValueFromPipelineByPropertyName'
             'Node [string[]]'
+            'SetDefaultDeny [switch]'
             'ThrottleLimit [int]'
         )
     }

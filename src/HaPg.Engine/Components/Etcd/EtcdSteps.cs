@@ -30,7 +30,7 @@ namespace HaPg.Components.Etcd
                 new CommandStep("retire the package's default member",
                     $"test -d {ShellQuote.Quote(dataDir + "/member")} || {{ test ! -e {EtcdConfig.PackageDefaultDataDir} && ! systemctl is-active --quiet etcd; }}",
                     $"systemctl stop etcd; rm -rf {EtcdConfig.PackageDefaultDataDir}"),
-                new ServiceStep(EtcdConfig.ServiceName, restartWhenChanged: new[] { config.Name, certificate.Name }, noBlock: true),
+                new ServiceStep(EtcdConfig.ServiceName, restartWhenChanged: new IWritesFiles[] { config, certificate }, noBlock: true),
             });
         }
 

@@ -7,7 +7,8 @@ namespace HaPg.Components.Firewall
 {
     /// <summary>
     /// Which sources may reach which ports, per node and by role. SSH (the node's own SSH port) always comes first
-    /// and from anywhere, so applying the rules can never cut HaPg's own session.
+    /// and from anywhere, so HaPg's nftables table can never cut HaPg's own session (the table drops only HaPg's ports);
+    /// with ufw, SSH is left to the administrator's own rule (see <see cref="UfwRules"/>).
     /// </summary>
     public static class FirewallPlan
     {

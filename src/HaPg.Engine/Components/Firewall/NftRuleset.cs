@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text;
 using HaPg.Components.Common;
 using HaPg.Inventory;
+using HaPg.Remote;
 using HaPg.Steps;
 
 namespace HaPg.Components.Firewall
@@ -29,7 +30,47 @@ namespace HaPg.Components.Firewall
             new DesiredFile(FilePath, RenderText(FirewallPlan.ForNode(inventory, node)), "0644", "root", "root",
                 containsSecrets: false, validateCommand: "nft -c -f {0}");
 
+        /// <summary>What the marker comment starts with; the SHA-256 of the file without the marker follows.</summary>
+        public const string MarkerPrefix = "hapg:sha256:";
+
+        /// <summary>Lists the loaded table (exit 1 when there is none).</summary>
+        public const string ListCommand = "nft list table inet " + TableName;
+
+        private const string MarkerSlot = "{marker}";
+
+        /// <summary>
+        /// The file. Its first rule carries a comment naming the SHA-256 of the rest, which nft list table shows back: the loaded table
+        /// is the wanted one when it carries that marker and as many rule comments as the file (every rule has one). Rule comments are
+        /// kept by every nft and kernel HaPg supports; table and chain comments need nftables 0.9.7 and Linux 5.10.
+        /// </summary>
         public static string RenderText(IReadOnlyList<FirewallRule> rules)
+        {
+            var text = RenderWithSlot(rules);
+            return text.Replace(MarkerSlot, MarkerPrefix + RemoteHostExtensions.Sha256Hex(text.Replace(MarkerSlot, string.Empty)));
+        }
+
+        /// <summary>The marker comment of a rendered file.</summary>
+        public static string MarkerOf(string renderedText)
+        {
+            var start = renderedText.IndexOf(MarkerPrefix, System.StringComparison.Ordinal);
+            return renderedText.Substring(start, renderedText.IndexOf('"', start) - start);
+        }
+
+        /// <summary>Whether <paramref name="listing"/> (nft list table's output, or null when there is no table) is the table of <paramref name="renderedText"/>.</summary>
+        public static bool IsLoaded(string? listing, string renderedText)
+        {
+            if (listing is null || !listing.Contains($"comment \"{MarkerOf(renderedText)}\""))
+            {
+                return false;
+            }
+
+            var table = renderedText.Substring(renderedText.IndexOf($"table inet {TableName} {{", System.StringComparison.Ordinal));
+            return RuleComments(listing) == RuleComments(table);
+        }
+
+        private static int RuleComments(string text) => text.Split('\n').Count(l => l.Contains(" comment \""));
+
+        private static string RenderWithSlot(IReadOnlyList<FirewallRule> rules)
         {
             var node = rules.Select(r => r.Node).FirstOrDefault() ?? string.Empty;
             var sb = new StringBuilder();
@@ -41,7 +82,7 @@ namespace HaPg.Components.Firewall
             sb.Append("table inet ").Append(TableName).Append(" {\n");
             sb.Append("\tchain input {\n");
             sb.Append("\t\ttype filter hook input priority 0; policy accept;\n");
-            sb.Append("\t\tiif \"lo\" accept\n");
+            sb.Append("\t\tiif \"lo\" accept comment \"").Append(MarkerSlot).Append("\"\n");
             foreach (var rule in rules)
             {
                 var match = rule.Port == FirewallRule.NoPort ? $"meta l4proto {rule.ProtocolNumberOrName}" : $"{rule.Protocol} dport {rule.Port}";

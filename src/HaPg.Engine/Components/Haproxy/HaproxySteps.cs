@@ -28,7 +28,7 @@ namespace HaPg.Components.Haproxy
                 new PackageStep("haproxy", "socat"),
                 certificate,
                 config,
-                new ServiceStep("haproxy", restartWhenChanged: new[] { config.Name, certificate.Name }, reloadInsteadOfRestart: true),
+                new ServiceStep("haproxy", restartWhenChanged: new IWritesFiles[] { config, certificate }, reloadInsteadOfRestart: true),
             }.Concat(keepalived ?? Enumerable.Empty<NodeStep>()));
         }
 

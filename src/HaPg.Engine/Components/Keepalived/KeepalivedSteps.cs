@@ -19,7 +19,7 @@ namespace HaPg.Components.Keepalived
             {
                 new PackageStep("keepalived"),
                 config,
-                new ServiceStep("keepalived", restartWhenChanged: new[] { config.Name }, reloadInsteadOfRestart: true),
+                new ServiceStep("keepalived", restartWhenChanged: new[] { config }, reloadInsteadOfRestart: true),
             };
         }
 

@@ -24,8 +24,8 @@ namespace HaPg.Components.Patroni
                 new FileStep(ApplicationRole.SecretFile(applicationPassword)),
                 config,
                 unit,
-                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new[] { config.Name, certificate.Name }, reloadInsteadOfRestart: true,
-                    unitFilesChanged: new[] { unit.Name }),
+                new ServiceStep(PatroniService.UnitName, restartWhenChanged: new IWritesFiles[] { config, certificate }, reloadInsteadOfRestart: true,
+                    unitFilesChanged: new[] { unit }),
             });
         }
 

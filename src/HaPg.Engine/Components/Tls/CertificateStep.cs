@@ -13,7 +13,7 @@ namespace HaPg.Components.Tls
     /// the cluster CA issued it, it names the node and its address, matches its key and is valid for more than 30 days;
     /// otherwise a new key and certificate are issued in memory and written over SSH stdin (key 0600, the service's user).
     /// </summary>
-    public sealed class CertificateStep : NodeStep
+    public sealed class CertificateStep : NodeStep, IWritesFiles
     {
         private readonly ClusterCa? ca;
         private readonly HaPgNode node;
@@ -34,6 +34,8 @@ namespace HaPg.Components.Tls
         }
 
         public TlsIdentity Identity { get; }
+
+        public IReadOnlyList<string> WrittenPaths => new[] { TlsIdentity.CaPath, Identity.KeyPath, Identity.CertificatePath }.Distinct().ToList();
 
         /// <summary>Names the certificate carries besides the node's own (see <see cref="TlsIdentity.ExtraNames"/>).</summary>
         public IReadOnlyList<string> ExtraNames { get; }

@@ -88,17 +88,98 @@ namespace HaPg.Tests.Components.Firewall
         }
 
         [Fact]
-        public void UfwCommandsAllowSshFirstThenEachSource()
+        public void UfwCommandsTagEachSourceWithTheClusterAndAddNoSshRule()
         {
             var inventory = TestInventory.ThreeNodes(false, "192.168.50.0/24");
-            var commands = UfwRules.Commands(FirewallPlan.ForNode(inventory, inventory.Nodes[0]));
+            var commands = UfwRules.Commands(FirewallPlan.ForNode(inventory, inventory.Nodes[0]), "demo");
 
-            Assert.Equal("ufw allow proto tcp from any to any port 22 comment 'hapg ssh'", commands[0]);
-            Assert.Contains("ufw allow proto tcp from 10.0.0.12/32 to any port 2380 comment 'hapg etcd-peer'", commands);
-            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 7000 comment 'hapg haproxy-stats'", commands);
-            Assert.DoesNotContain(commands, c => c.Contains("deny"));
-            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 5432 comment 'hapg postgres'", commands);
-            Assert.Equal(1 + 4 + 3 + 3 + 3 + 1 + 1 + 1, commands.Count);
+            Assert.DoesNotContain(commands, c => c.Contains("port 22 "));
+            Assert.Contains("ufw allow proto tcp from 10.0.0.12/32 to any port 2380 comment 'hapg:demo'", commands);
+            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 7000 comment 'hapg:demo'", commands);
+            Assert.Contains("ufw allow proto tcp from 192.168.50.0/24 to any port 5432 comment 'hapg:demo'", commands);
+            Assert.DoesNotContain(commands, c => c.Contains("deny") || c.Contains("from any"));
+            Assert.Equal(4 + 3 + 3 + 3 + 1 + 1 + 1, commands.Count);
+        }
+
+        private const string VerboseHeader = "Status: active\nLogging: on (low)\nDefault: {0} (incoming), allow (outgoing), disabled (routed)\nNew profiles: skip\n\n" +
+            "To                         Action      From\n--                         ------      ----\n";
+
+        [Theory]
+        [InlineData("22/tcp                     ALLOW IN    Anywhere", 22, true)]
+        [InlineData("22/tcp (v6)                ALLOW IN    Anywhere (v6)", 22, true)]
+        [InlineData("22/tcp (OpenSSH)           ALLOW IN    Anywhere", 22, true)]
+        [InlineData("22                         LIMIT IN    192.168.1.0/24", 22, true)]
+        [InlineData("2200:2300/tcp              ALLOW IN    Anywhere", 2222, true)]
+        [InlineData("80,2222/tcp                ALLOW IN    Anywhere", 2222, true)]
+        [InlineData("Anywhere                   ALLOW IN    192.168.1.0/24", 22, true)]
+        [InlineData("10.0.0.11 22/tcp on eth0   ALLOW IN    Anywhere", 22, true)]
+        [InlineData("22/udp                     ALLOW IN    Anywhere", 22, false)]
+        [InlineData("22/tcp                     DENY IN     Anywhere", 22, false)]
+        [InlineData("22/tcp                     ALLOW OUT   Anywhere", 22, false)]
+        [InlineData("2222/tcp                   ALLOW IN    Anywhere", 22, false)]
+        [InlineData("Anywhere                   ALLOW IN    10.0.0.15/vrrp", 22, false)]
+        [InlineData("OpenSSH                    ALLOW IN    Anywhere", 22, false)] // plain status: no port to tell
+        public void UfwSshCheckReadsEveryFormOfRuleUfwPrints(string line, int sshPort, bool allows)
+        {
+            Assert.Equal(allows, UfwRules.AllowsSsh(string.Format(VerboseHeader, "deny") + line + "\n", sshPort, "demo"));
+        }
+
+        [Fact]
+        public void UfwSshCheckIgnoresHapgsOwnRulesAndDefaultsAreRead()
+        {
+            var status = string.Format(VerboseHeader, "allow") + "Anywhere                   ALLOW IN    10.0.0.12                  # hapg:demo\n";
+            Assert.False(UfwRules.AllowsSsh(status, 22, "demo"));
+            Assert.Equal("allow", UfwRules.DefaultIncoming(status));
+            Assert.False(UfwRules.DeniesByDefault(status));
+            Assert.True(UfwRules.DeniesByDefault(string.Format(VerboseHeader, "reject")));
+            Assert.True(UfwRules.DeniesByDefault(string.Format(VerboseHeader, "deny")));
+        }
+
+        [Fact]
+        public void UfwChangesDeleteOnlyThisClustersStaleRulesHighestFirstAndAddOnlyMissingOnes()
+        {
+            var inventory = TestInventory.ThreeNodes();
+            var rules = FirewallPlan.ForNode(inventory, inventory.Nodes[0]);
+            var numbered = "Status: active\n\n     To                         Action      From\n     --                         ------      ----\n" +
+                "[ 1] 22/tcp                     ALLOW IN    Anywhere\n" +
+                "[ 2] 5432/tcp                   ALLOW IN    10.0.0.11                  # hapg:demo\n" +
+                "[ 3] 5432/tcp                   ALLOW IN    10.0.0.99                  # hapg:demo\n" +
+                "[ 4] 5432/tcp                   ALLOW IN    10.0.0.98                  # hapg:other\n" +
+                "[ 5] 8008/tcp                   ALLOW IN    10.0.0.12\n" +
+                "[ 6] 8008/tcp                   ALLOW IN    10.0.0.96                  # hapg:demo\n" +
+                "[ 7] 22/tcp (v6)                ALLOW IN    Anywhere (v6)\n";
+
+            var (delete, add) = UfwRules.Changes(rules, "demo", numbered);
+
+            Assert.Equal(new[] { 6, 3 }, delete);
+            var all = UfwRules.Commands(rules, "demo");
+            Assert.Equal(all.Where(c => !c.Contains("from 10.0.0.11/32 to any port 5432 ") && !c.Contains("from 10.0.0.12/32 to any port 8008 ")), add);
+
+            var complete = "Status: active\n\n" + string.Concat(all.Select((c, i) =>
+            {
+                var fields = c.Split(' ');
+                return $"[{i + 1,2}] {fields[9] + "/tcp",-26} {"ALLOW IN",-12}{fields[5].Replace("/32", string.Empty),-26} # hapg:demo\n";
+            }));
+            Assert.Equal((0, 0), (UfwRules.Changes(rules, "demo", complete).Delete.Count, UfwRules.Changes(rules, "demo", complete).Add.Count));
+        }
+
+        [Fact]
+        public void NftFileCarriesTheSha256OfItsRulesAndOnlyThatTableCountsAsLoaded()
+        {
+            var inventory = TestInventory.ThreeNodes();
+            var text = NftRuleset.RenderText(FirewallPlan.ForNode(inventory, inventory.Nodes[0]));
+            var other = NftRuleset.RenderText(FirewallPlan.ForNode(inventory, inventory.Nodes[1]));
+            var marker = NftRuleset.MarkerOf(text);
+
+            Assert.Matches("^hapg:sha256:[0-9a-f]{64}$", marker);
+            Assert.Contains($"\t\tiif \"lo\" accept comment \"{marker}\"\n", text);
+            Assert.NotEqual(marker, NftRuleset.MarkerOf(other));
+            var listed = text.Substring(text.IndexOf("table inet hapg {", System.StringComparison.Ordinal)).Replace("/32", string.Empty); // as nft shows it
+            Assert.True(NftRuleset.IsLoaded(listed, text));
+            Assert.False(NftRuleset.IsLoaded(null, text));
+            Assert.False(NftRuleset.IsLoaded(listed, other));
+            var oneRuleGone = string.Join("\n", listed.Split('\n').Where(l => !l.Contains("dport 5432 drop")));
+            Assert.False(NftRuleset.IsLoaded(oneRuleGone, text));
         }
 
         [Fact]

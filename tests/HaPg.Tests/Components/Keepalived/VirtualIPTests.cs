@@ -132,7 +132,8 @@ namespace HaPg.Tests.Components.Keepalived
             Assert.DoesNotContain(FirewallPlan.ForNode(inventory, inventory.Nodes[0]), r => r.Service == FirewallPlan.Vrrp);
             var nft = NftRuleset.RenderText(FirewallPlan.ForNode(inventory, inventory.Nodes[3]));
             Assert.Contains("\t\tip saddr { 10.0.0.15/32 } meta l4proto 112 accept comment \"vrrp\"\n\t\tmeta l4proto 112 drop comment \"vrrp\"\n", nft);
-            Assert.Contains("ufw allow proto vrrp from 10.0.0.15/32 comment 'hapg vrrp'", UfwRules.Commands(FirewallPlan.ForNode(inventory, inventory.Nodes[3])));
+            Assert.Contains($"ufw allow proto vrrp from 10.0.0.15/32 comment 'hapg:{inventory.ClusterName}'",
+                UfwRules.Commands(FirewallPlan.ForNode(inventory, inventory.Nodes[3]), inventory.ClusterName));
 
             inventory.VirtualIP = null;
             Assert.DoesNotContain(FirewallPlan.ForNode(inventory, inventory.Nodes[3]), r => r.Service == FirewallPlan.Vrrp);
