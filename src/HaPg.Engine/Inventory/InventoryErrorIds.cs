@@ -19,6 +19,9 @@ namespace HaPg.Inventory
         public const string SudoPasswordMissing = "HaPg.Inventory.SudoPasswordMissing";
         public const string InvalidNodeInput = "HaPg.Inventory.InvalidNodeInput";
 
+        /// <summary>A string field of the inventory or a node holds a control character (a newline, a tab, NUL, DEL...).</summary>
+        public const string ControlCharacter = "HaPg.Inventory.ControlCharacter";
+
         /// <summary>-Node names a node the inventory does not have.</summary>
         public const string UnknownNode = "HaPg.Inventory.UnknownNode";
 

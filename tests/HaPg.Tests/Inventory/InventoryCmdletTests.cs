@@ -180,6 +180,33 @@ namespace HaPg.Tests.Inventory
             Assert.Equal("b", ((HaPgNode)error.TargetObject).Name);
         }
 
+        [Theory]
+        [InlineData("{name: \"a\\n\", address: 10.0.0.1, keyPath: id_ed25519}", "nodes[0].name", "\"a\\n\"")]
+        [InlineData("{name: a, address: \"10.0.0.1\\n\", keyPath: id_ed25519}", "nodes[0].address", "\"10.0.0.1\\n\"")]
+        [InlineData("{name: a, address: 10.0.0.1, user: \"root\\r\", keyPath: id_ed25519}", "nodes[0].user", "\"root\\r\"")]
+        public void ImportRefusesAControlCharacterWithItsIdAndShowsItEscaped(string firstNode, string key, string shown)
+        {
+            File.WriteAllText(Path.Combine(folder, "ctl.yaml"), "clusterName: pg\nnodes:\n- " + firstNode + "\n" +
+                "- {name: b, address: 10.0.0.2, keyPath: id_ed25519}\n- {name: c, address: 10.0.0.3, keyPath: id_ed25519}\n");
+            var error = Fails("Import-HaPgInventory (Join-Path $dir ctl.yaml)");
+            Assert.StartsWith(InventoryErrorIds.ControlCharacter + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(shown, error.Exception.Message);
+            Assert.Contains($"key '{key}'", error.Exception.Message);
+            Assert.DoesNotContain(error.Exception.Message, char.IsControl);
+        }
+
+        [Theory]
+        [InlineData("-Name \"db1`n\" -Address 10.0.0.1 -KeyPath $key", "\"db1\\n\"")]
+        [InlineData("-Name db1 -Address \"10.0.0.1`n\" -KeyPath $key", "\"10.0.0.1\\n\"")]
+        [InlineData("-Node @{Name=\"d`nb1\";Address='10.0.0.1';KeyPath=$key}", "\"d\\nb1\"")]
+        public void NewInventoryRefusesAControlCharacterWithItsId(string node, string shown)
+        {
+            var error = Fails($"New-HaPgInventory -ClusterName pg {node}");
+            Assert.StartsWith(InventoryErrorIds.ControlCharacter + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(shown, error.Exception.Message);
+            Assert.DoesNotContain(error.Exception.Message, char.IsControl);
+        }
+
         [Fact]
         public void ImportResolvesRelativeKeyPathsAgainstTheFile()
         {
