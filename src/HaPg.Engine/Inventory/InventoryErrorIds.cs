@@ -56,6 +56,9 @@ namespace HaPg.Inventory
         public const string FileExists = "HaPg.Inventory.FileExists";
         public const string FileNotFound = "HaPg.Inventory.FileNotFound";
 
+        /// <summary>Export-HaPgInventory -SecretsPath names a symbolic link; HaPg never writes the secrets through one.</summary>
+        public const string SecretsPathIsLink = "HaPg.Inventory.SecretsPathIsLink";
+
         // Warnings (WriteWarning text only; the ids let tests tell them apart)
         public const string EvenEtcdMembers = "HaPg.Inventory.EvenEtcdMembers";
         public const string SingleEtcdMember = "HaPg.Inventory.SingleEtcdMember";

@@ -160,6 +160,21 @@ namespace HaPg.Tests.Inventory
         }
 
         [Fact]
+        public void ExportRefusesASecretsPathThatIsASymlinkEvenWithForce()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            var victim = Path.Combine(folder, "victim");
+            File.WriteAllText(victim, "keep");
+            File.CreateSymbolicLink(Path.Combine(folder, "secrets.yaml"), victim);
+            host.Invoke(LabNodes + "$script:inv = $lab | New-HaPgInventory -ClusterName pg", Vars());
+
+            var error = Fails("Export-HaPgInventory -Inventory $inv -Path (Join-Path $dir inv.yaml) -SecretsPath (Join-Path $dir secrets.yaml) -Force");
+
+            Assert.StartsWith(InventoryErrorIds.SecretsPathIsLink + ",", error.FullyQualifiedErrorId);
+            Assert.Equal("keep", File.ReadAllText(victim));
+        }
+
+        [Fact]
         public void ImportOfATypoNamesLineAndKey()
         {
             File.WriteAllText(Path.Combine(folder, "typo.yaml"), "clusterName: pg\nnodes:\n- name: a\n  address: 10.0.0.1\n  keyPath: id_ed25519\n  rols: [Postgres]\n");
