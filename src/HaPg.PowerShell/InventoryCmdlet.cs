@@ -69,11 +69,15 @@ namespace HaPg.PowerShell
         /// <summary>True to leave an inventory out; NodeCmdlet does when an earlier step of the pipeline failed.</summary>
         protected virtual bool Skip(HaPgInventory inventory) => false;
 
-        /// <summary>The exception's ErrorRecord, its message with the inventory's secrets masked (ErrorDetails).</summary>
+        /// <summary>
+        /// The exception's ErrorRecord with the inventory's secrets masked everywhere: in ErrorDetails, in Exception.Message
+        /// and in every inner exception's message (a redacted copy replaces any that held one).
+        /// </summary>
         private static ErrorRecord Redacted(HaPgException exception, HaPgInventory inventory)
         {
-            var record = exception.ToErrorRecord();
-            record.ErrorDetails = new ErrorDetails(Redactor.For(inventory).Redact(exception.Message));
+            var clean = exception.Redacted(Redactor.For(inventory).Redact);
+            var record = clean.ToErrorRecord();
+            record.ErrorDetails = new ErrorDetails(clean.Message);
             return record;
         }
 

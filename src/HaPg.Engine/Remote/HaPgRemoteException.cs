@@ -17,6 +17,9 @@ namespace HaPg.Remote
         public HaPgNode Node { get; }
 
         public override string NodeName => Node.Name;
+
+        protected override HaPgException WithMessage(string message, Exception? innerException) =>
+            new HaPgRemoteException(ErrorId, Category, Node, message, innerException);
     }
 
     /// <summary>The error ids of the transport, the remote helpers and Test-HaPgConnection.</summary>

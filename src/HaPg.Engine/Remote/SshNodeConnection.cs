@@ -170,7 +170,7 @@ namespace HaPg.Remote
             {
                 ExitCode = exitCode,
                 Stdout = stdout.Result,
-                Stderr = stderr.Result,
+                Stderr = redact.Redact(stderr.Result), // only ever read for messages: masked before any is composed
                 Duration = stopwatch.Elapsed,
             };
             if (RemoteCommandLine.IsSudoRefusal(mode, result.ExitCode, result.Stderr))

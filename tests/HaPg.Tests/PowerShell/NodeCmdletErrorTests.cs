@@ -57,6 +57,8 @@ namespace HaPg.Tests.PowerShell
 
             Assert.StartsWith("HaPg.Haproxy.InvalidBindAddress", error.FullyQualifiedErrorId);
             Assert.Equal("Node 'node-5': bind address '***' is not an IP address.", error.ErrorDetails?.Message);
+            Assert.Equal("Node 'node-5': bind address '***' is not an IP address.", error.Exception.Message);
+            Assert.DoesNotContain("s3cret", error.ToString());
         }
 
         // The inventory is mutable after New-HaPgInventory validated it: every cmdlet on it validates it again, before any host.
