@@ -56,6 +56,7 @@ namespace HaPg.PowerShell
             {
                 try
                 {
+                    BeforeProcess(inventory);
                     Process(inventory);
                 }
                 catch (HaPgException ex)
@@ -79,6 +80,11 @@ namespace HaPg.PowerShell
             var record = clean.ToErrorRecord();
             record.ErrorDetails = new ErrorDetails(clean.Message);
             return record;
+        }
+
+        /// <summary>Called on the pipeline thread just before <see cref="Process"/>; NodeCmdlet confirms unknown host keys there.</summary>
+        protected virtual void BeforeProcess(HaPgInventory inventory)
+        {
         }
 
         /// <summary>Called once for each inventory, when it first arrives.</summary>

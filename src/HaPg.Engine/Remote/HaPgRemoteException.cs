@@ -37,6 +37,9 @@ namespace HaPg.Remote
         public const string HostKeyRevoked = "HaPg.Ssh.HostKeyRevoked";
         public const string SudoRefused = "HaPg.Ssh.SudoRefused";
 
+        /// <summary>-AcceptHostKey on an unknown key, but a password would be sent to the host and its fingerprint was neither pinned nor confirmed.</summary>
+        public const string UnverifiedKeyWithPassword = "HaPg.Connection.UnverifiedKeyWithPassword";
+
         /// <summary>A remote command exited non-zero (or died from a signal).</summary>
         public const string CommandFailed = "HaPg.Remote.CommandFailed";
 
