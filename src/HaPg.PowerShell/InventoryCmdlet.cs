@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using HaPg.Execution;
@@ -10,7 +11,8 @@ namespace HaPg.PowerShell
     /// <summary>
     /// The parameters and lifecycle every cmdlet shares that works on an inventory's nodes: it collects the inventories
     /// it is given (directly, or by property name from the previous cmdlet's results, which carry the same inventory once
-    /// per node), and does its work once per inventory when its input ends, on the nodes -Node selects.
+    /// per node), and does its work once per inventory when its input ends, on the nodes -Node selects. Each inventory is
+    /// validated again when it first arrives (the validator's errors, with their ids, end the cmdlet before any host is touched).
     /// <see cref="NodeCmdlet"/> adds what reaching the nodes over SSH needs; a cmdlet that never connects derives from this.
     /// The rules on public types in <see cref="NodeCmdlet"/>'s summary hold here too.
     /// </summary>
@@ -41,6 +43,8 @@ namespace HaPg.PowerShell
         {
             if (!inventories.Any(i => ReferenceEquals(i, Inventory)))
             {
+                // The inventory is a mutable object: validate it again, once, before anything acts on it (a pool, a host, a file).
+                InventoryPreflight.ThrowOnErrors(this, InventoryValidator.Validate(Inventory, File.Exists));
                 inventories.Add(Inventory);
                 OnFirstInput(Inventory);
             }
@@ -52,6 +56,7 @@ namespace HaPg.PowerShell
             {
                 try
                 {
+                    BeforeProcess(inventory);
                     Process(inventory);
                 }
                 catch (HaPgException ex)
@@ -65,12 +70,21 @@ namespace HaPg.PowerShell
         /// <summary>True to leave an inventory out; NodeCmdlet does when an earlier step of the pipeline failed.</summary>
         protected virtual bool Skip(HaPgInventory inventory) => false;
 
-        /// <summary>The exception's ErrorRecord, its message with the inventory's secrets masked (ErrorDetails).</summary>
+        /// <summary>
+        /// The exception's ErrorRecord with the inventory's secrets masked everywhere: in ErrorDetails, in Exception.Message
+        /// and in every inner exception's message (a redacted copy replaces any that held one).
+        /// </summary>
         private static ErrorRecord Redacted(HaPgException exception, HaPgInventory inventory)
         {
-            var record = exception.ToErrorRecord();
-            record.ErrorDetails = new ErrorDetails(Redactor.For(inventory).Redact(exception.Message));
+            var clean = exception.Redacted(Redactor.For(inventory).Redact);
+            var record = clean.ToErrorRecord();
+            record.ErrorDetails = new ErrorDetails(clean.Message);
             return record;
+        }
+
+        /// <summary>Called on the pipeline thread just before <see cref="Process"/>; NodeCmdlet confirms unknown host keys there.</summary>
+        protected virtual void BeforeProcess(HaPgInventory inventory)
+        {
         }
 
         /// <summary>Called once for each inventory, when it first arrives.</summary>

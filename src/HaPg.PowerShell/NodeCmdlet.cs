@@ -31,7 +31,10 @@ namespace HaPg.PowerShell
 
         /// <summary>
         /// Trusts a node's SSH host key that is not yet in known_hosts, and records it there. A changed key is
-        /// always refused.
+        /// always refused. Where HaPg would send the host a password (a -Credential login without a key, or sudo in Password
+        /// mode), it first learns the key without logging in and asks you to confirm its fingerprint; declined or not asked
+        /// (a non-interactive session), nothing is sent and the node fails with HaPg.Connection.UnverifiedKeyWithPassword.
+        /// Pin the node's HostKeySha256 to go without asking.
         /// </summary>
         [Parameter]
         public SwitchParameter AcceptHostKey { get; set; }
@@ -48,6 +51,15 @@ namespace HaPg.PowerShell
         protected virtual bool BuildsOnEarlierSteps => true;
 
         protected override void OnFirstInput(HaPgInventory inventory) => Runner.Join(inventory);
+
+        /// <summary>With -AcceptHostKey, the fingerprints of unknown keys that would get a password are confirmed here, on the pipeline thread.</summary>
+        protected override void BeforeProcess(HaPgInventory inventory)
+        {
+            if (AcceptUnknownHostKey)
+            {
+                HostKeyConfirmation.Run(this, inventory, NodeRunner.SelectNodes(this, inventory, Node), Runner.ConnectOptions, Runner.CancellationToken);
+            }
+        }
 
         /// <summary>Under -WhatIf the plan is still shown after an upstream what-if; a real run stops when an earlier step failed.</summary>
         protected override bool Skip(HaPgInventory inventory) => !IsWhatIf && BuildsOnEarlierSteps && Runner.StopIfUpstreamFailed(inventory);

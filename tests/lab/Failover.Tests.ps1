@@ -285,6 +285,41 @@ Describe 'Safety and planned switchover' -Tag Lab {
     }
 }
 
+# Issue 14: every certificate rotated on a live cluster, one node at a time, while the cmdlet's own writer writes through HAProxy.
+Describe 'Update-HaPgCertificate' -Tag Lab {
+    BeforeAll {
+        function Get-CertificateHash {
+            foreach ($node in $inventory.Nodes) {
+                "$($node.Name): $((Invoke-HaPgLabCommand -Lab $labName -Name $node.Name -Command 'sha256sum /etc/hapg/tls/*.crt /etc/hapg/tls/*.pem 2>/dev/null | cut -c1-16 | tr "\n" " "').Output)"
+            }
+        }
+        $script:before = Get-CertificateHash
+        $script:leaderBefore = Get-Leader
+        $script:rotation = @($inventory | Update-HaPgCertificate -Confirm:$false -ErrorVariable rotationErrors -ErrorAction Continue)
+        $script:rotationErrors = $rotationErrors
+    }
+
+    It 'issues every certificate of every node anew, without errors, and reports each node' {
+        $rotationErrors | Should -BeNullOrEmpty
+        $rotation.Node | Should -Be $inventory.Nodes.Name
+        $rotation | Where-Object { $_.Status -ne 'Succeeded' -or -not $_.Changed -or $_.Certificates.Count -eq 0 } | ForEach-Object { "$($_.Node): $($_.Status)" } | Should -BeNullOrEmpty
+        $after = Get-CertificateHash
+        for ($i = 0; $i -lt $before.Count; $i++) { $after[$i] | Should -Not -Be $before[$i] }
+    }
+
+    It 'loses no write and keeps writing: the longest gap is under a second, the leader stays' {
+        $rotation.LostWrites | Sort-Object -Unique | Should -Be 0
+        $longest = ($rotation.LongestWriteGap | Measure-Object -Property TotalSeconds -Maximum).Maximum
+        Write-Host "Update-HaPgCertificate: longest write gap $([math]::Round($longest, 3)) s over $($rotation.Count) nodes; per node: $(($rotation | ForEach-Object { '{0} {1:N3}s' -f $_.Node, $_.LongestWriteGap.TotalSeconds }) -join ', ')"
+        $longest | Should -BeLessThan 1
+        Get-Leader | Should -Be $leaderBefore
+    }
+
+    It 'leaves every Test-HaPgCluster check passing, on the new certificates' {
+        $inventory | Test-HaPgCluster | Where-Object { -not $_.Passed } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+}
+
 # Issue 13's acceptance: the report of two real scenarios, read the way a person reads it, in headless Chromium.
 Describe 'Test-HaPgFailover -ReportPath, read in a browser' -Tag Lab {
     BeforeAll {

@@ -34,7 +34,16 @@ Describe 'Test-HaPgConnection' {
         "$($err[0])" | Should -BeLike "*pg-a*$($script:hostKeyFingerprint)*"
     }
 
-    It 'connects with -AcceptHostKey, reads the facts and never prints the password' {
+    It 'sends no password to an unknown key it could not have confirmed (-AcceptHostKey, non-interactive)' {
+        $result = $script:inventory | Test-HaPgConnection -Node pg-a -AcceptHostKey -ErrorVariable err -ErrorAction SilentlyContinue
+        $result.Reachable | Should -BeFalse
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'HaPg.Connection.UnverifiedKeyWithPassword*'
+        "$($err[0])" | Should -BeLike "*pg-a*$($script:hostKeyFingerprint)*HostKeySha256*"
+        Test-Path $script:inventory.KnownHostsPath | Should -BeFalse
+    }
+
+    It 'connects with the key pinned, reads the facts and never prints the password' {
+        $script:inventory.Nodes[0].HostKeySha256 = $script:hostKeyFingerprint
         $out = $script:inventory | Test-HaPgConnection -Node pg-a -AcceptHostKey -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1 3>&1
         $result = $out | Where-Object { $_.PSObject.TypeNames -contains 'HaPg.Results.HaPgConnectionResult' }
         $result.Reachable | Should -BeTrue
@@ -48,7 +57,7 @@ Describe 'Test-HaPgConnection' {
         if ((Get-Content /proc/1/comm) -ne 'systemd') {
             $err.FullyQualifiedErrorId | Should -Contain 'HaPg.Connection.NoSystemd,HaPg.PowerShell.Commands.TestHaPgConnectionCommand'
         }
-        (Get-Content $script:inventory.KnownHostsPath) | Should -HaveCount 1
+        Test-Path $script:inventory.KnownHostsPath | Should -BeFalse # a pin is trusted as it is, not recorded
     }
 
     It 'formats the result as a table within 120 columns' {

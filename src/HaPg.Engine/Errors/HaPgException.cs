@@ -28,7 +28,23 @@ namespace HaPg
         /// <summary>The node the error concerns, when its target is one.</summary>
         public virtual string? NodeName => (Target as INodeTarget)?.Name;
 
-        /// <summary>An ErrorRecord for WriteError or ThrowTerminatingError. Its message is not redacted: set ErrorDetails for that.</summary>
+        /// <summary>
+        /// This error with its message and every inner exception's passed through <paramref name="redact"/> (the session's
+        /// secrets masked): itself when nothing changes, else a copy of the same type, id, category and target whose inner
+        /// exceptions are redacted copies too (<see cref="RedactedException"/>). Every error leaves HaPg through this.
+        /// </summary>
+        public HaPgException Redacted(Func<string, string> redact)
+        {
+            var inner = RedactedException.Redact(InnerException, redact);
+            var message = redact(Message);
+            return message == Message && ReferenceEquals(inner, InnerException) ? this : WithMessage(message, inner);
+        }
+
+        /// <summary>The same error (type, id, category, target) with another message and inner exception.</summary>
+        protected virtual HaPgException WithMessage(string message, Exception? innerException) =>
+            new HaPgException(ErrorId, Category, Target, message, innerException);
+
+        /// <summary>An ErrorRecord for WriteError or ThrowTerminatingError. Redact it first (<see cref="Redacted"/>).</summary>
         public ErrorRecord ToErrorRecord() => new ErrorRecord(this, ErrorId, Category, Target);
     }
 

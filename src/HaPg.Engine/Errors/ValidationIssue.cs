@@ -50,6 +50,9 @@ namespace HaPg
         public HaPgValidationException(ValidationIssue issue)
             : base(issue.Id, issue.Category, issue.Target, issue.Message) => Issue = issue;
 
+        private HaPgValidationException(ValidationIssue issue, System.Exception? innerException)
+            : base(issue.Id, issue.Category, issue.Target, issue.Message, innerException) => Issue = issue;
+
         public HaPgValidationException(string id, string message, object? target,
             ErrorCategory category = ErrorCategory.InvalidData)
             : this(new ValidationIssue(id, IssueSeverity.Error, message, target, category))
@@ -57,6 +60,9 @@ namespace HaPg
         }
 
         public ValidationIssue Issue { get; }
+
+        protected override HaPgException WithMessage(string message, System.Exception? innerException) =>
+            new HaPgValidationException(new ValidationIssue(Issue.Id, Issue.Severity, message, Issue.Target, Issue.Category, Issue.Key), innerException);
     }
 
     public static class ValidationIssueExtensions

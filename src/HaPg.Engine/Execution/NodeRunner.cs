@@ -98,11 +98,13 @@ namespace HaPg.Execution
                 PercentComplete = nodes.Count == 0 ? 100 : Volatile.Read(ref done) * 100 / nodes.Count,
             }));
 
+            // The error, its message and every inner exception's, with the session's secrets masked.
             void Fail(HaPgRemoteException ex) => queue.Add(() =>
             {
                 PipelineRecord.Of(pool).RecordFailure(ex.NodeName, activity);
-                var record = ex.ToErrorRecord();
-                record.ErrorDetails = new ErrorDetails(redactor.Redact(ex.Message));
+                var clean = ex.Redacted(redactor.Redact);
+                var record = clean.ToErrorRecord();
+                record.ErrorDetails = new ErrorDetails(clean.Message);
                 sink.WriteError(record);
             });
 

@@ -10,5 +10,8 @@ namespace HaPg.Inventory
             : base(errorId, category, target, message, inner)
         {
         }
+
+        protected override HaPgException WithMessage(string message, Exception? innerException) =>
+            new HaPgInventoryException(ErrorId, message, Category, Target, innerException);
     }
 }

@@ -19,6 +19,9 @@ namespace HaPg.Inventory
         public const string SudoPasswordMissing = "HaPg.Inventory.SudoPasswordMissing";
         public const string InvalidNodeInput = "HaPg.Inventory.InvalidNodeInput";
 
+        /// <summary>A string field of the inventory or a node holds a control character (a newline, a tab, NUL, DEL...).</summary>
+        public const string ControlCharacter = "HaPg.Inventory.ControlCharacter";
+
         /// <summary>-Node names a node the inventory does not have.</summary>
         public const string UnknownNode = "HaPg.Inventory.UnknownNode";
 
@@ -52,6 +55,9 @@ namespace HaPg.Inventory
         public const string SecretsMismatch = "HaPg.Inventory.SecretsMismatch";
         public const string FileExists = "HaPg.Inventory.FileExists";
         public const string FileNotFound = "HaPg.Inventory.FileNotFound";
+
+        /// <summary>Export-HaPgInventory -SecretsPath names a symbolic link; HaPg never writes the secrets through one.</summary>
+        public const string SecretsPathIsLink = "HaPg.Inventory.SecretsPathIsLink";
 
         // Warnings (WriteWarning text only; the ids let tests tell them apart)
         public const string EvenEtcdMembers = "HaPg.Inventory.EvenEtcdMembers";

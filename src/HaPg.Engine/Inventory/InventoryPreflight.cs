@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -15,6 +16,8 @@ namespace HaPg.Inventory
         public static void Run(PSCmdlet cmdlet, HaPgInventory inventory, Func<string, string> resolvePath, YamlSourceMap? source,
             string layout = DefaultLayout.Default)
         {
+            // First, before a path is resolved or a layout applied: those would act on the raw value.
+            ThrowOnErrors(cmdlet, InventoryValidator.CheckControlCharacters(inventory), source);
             foreach (var node in inventory.Nodes.Where(n => !string.IsNullOrEmpty(n.KeyPath)))
             {
                 node.KeyPath = resolvePath(node.KeyPath!);
@@ -40,25 +43,45 @@ namespace HaPg.Inventory
             }
 
             var issues = InventoryValidator.Validate(inventory, File.Exists);
-            string Text(ValidationIssue issue) =>
-                source is not null && issue.Key is not null ? $"{issue.Message} ({source.Locate(issue.Key)})" : issue.Message;
-
             foreach (var warning in issues.Where(i => i.Severity == IssueSeverity.Warning))
             {
-                cmdlet.WriteWarning(Text(warning));
+                cmdlet.WriteWarning(Text(warning, source));
             }
 
-            var errors = issues.Where(i => i.Severity == IssueSeverity.Error).ToList();
-            if (errors.Count > 0)
-            {
-                var message = Text(errors[0]);
-                if (errors.Count > 1)
-                {
-                    message += $" Also {errors.Count - 1} more problem(s): " + string.Join(" | ", errors.Skip(1).Select(e => $"[{e.Id}] {Text(e)}"));
-                }
+            ThrowOnErrors(cmdlet, issues, source);
+        }
 
-                cmdlet.ThrowTerminatingError(new HaPgInventoryException(errors[0].Id, message, errors[0].Category, errors[0].Target).ToErrorRecord());
+        /// <summary>
+        /// The validator's errors as one terminating error: the first one's id, category and target, its message listing the
+        /// others. Nothing when there are none. Node cmdlets run it again on the inventory they are given (it may have changed).
+        /// </summary>
+        public static void ThrowOnErrors(Cmdlet cmdlet, IReadOnlyList<ValidationIssue> issues, YamlSourceMap? source = null)
+        {
+            if (ErrorOf(issues, source) is HaPgInventoryException error)
+            {
+                cmdlet.ThrowTerminatingError(error.ToErrorRecord());
             }
         }
+
+        /// <summary>The validator's errors as one exception (see <see cref="ThrowOnErrors"/>), or null when there are none.</summary>
+        public static HaPgInventoryException? ErrorOf(IReadOnlyList<ValidationIssue> issues, YamlSourceMap? source = null)
+        {
+            var errors = issues.Where(i => i.Severity == IssueSeverity.Error).ToList();
+            if (errors.Count == 0)
+            {
+                return null;
+            }
+
+            var message = Text(errors[0], source);
+            if (errors.Count > 1)
+            {
+                message += $" Also {errors.Count - 1} more problem(s): " + string.Join(" | ", errors.Skip(1).Select(e => $"[{e.Id}] {Text(e, source)}"));
+            }
+
+            return new HaPgInventoryException(errors[0].Id, message, errors[0].Category, errors[0].Target);
+        }
+
+        private static string Text(ValidationIssue issue, YamlSourceMap? source) =>
+            source is not null && issue.Key is not null ? $"{issue.Message} ({source.Locate(issue.Key)})" : issue.Message;
     }
 }

@@ -15,12 +15,64 @@ namespace HaPg.Inventory
         public const int MinPostgresVersion = 12;
         public const int MaxPostgresVersion = 99;
 
-        private static readonly Regex ClusterNamePattern = new Regex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant);
-        private static readonly Regex NamespacePattern = new Regex("^(/[A-Za-z0-9_-]+)+/?$", RegexOptions.CultureInvariant);
-        private static readonly Regex UserPattern = new Regex("^[A-Za-z_][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant);
-        private static readonly Regex Base64Pattern = new Regex("^[A-Za-z0-9+/]{43}=?$", RegexOptions.CultureInvariant);
+        // \A...\z, never ^...$: in .NET '$' also matches before a final newline.
+        private static readonly Regex ClusterNamePattern = new Regex(@"\A[A-Za-z][A-Za-z0-9_-]{0,62}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex NamespacePattern = new Regex(@"\A(/[A-Za-z0-9_-]+)+/?\z", RegexOptions.CultureInvariant);
+        private static readonly Regex UserPattern = new Regex(@"\A[A-Za-z_][A-Za-z0-9._-]{0,31}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex Base64Pattern = new Regex(@"\A[A-Za-z0-9+/]{43}=?\z", RegexOptions.CultureInvariant);
 
+        /// <summary>
+        /// Every finding. A control character in any string field is reported alone (one HaPg.Inventory.ControlCharacter error
+        /// per field): the other checks' messages would quote the raw value.
+        /// </summary>
         public static IReadOnlyList<ValidationIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
+        {
+            var control = CheckControlCharacters(inventory);
+            return control.Count > 0 ? control : ValidateValues(inventory, fileExists);
+        }
+
+        /// <summary>One HaPg.Inventory.ControlCharacter error per string field that holds a control character, the value shown escaped.</summary>
+        public static IReadOnlyList<ValidationIssue> CheckControlCharacters(HaPgInventory inventory)
+        {
+            var issues = new List<ValidationIssue>();
+            void Check(string? value, string what, string key, object? target, string? who = null)
+            {
+                if (ControlCharacters.In(value))
+                {
+                    var first = value!.First(char.IsControl);
+                    issues.Add(Error(InventoryErrorIds.ControlCharacter,
+                        $"{(who is null ? string.Empty : who + ": ")}{what} {ControlCharacters.Quote(value)} holds a control character " +
+                        $"(U+{(int)first:X4}); newlines, tabs, NUL and the like cannot be in it. Remove it (a stray newline from a file or a paste).",
+                        target, key));
+                }
+            }
+
+            Check(inventory.ClusterName, "cluster name", "clusterName", inventory);
+            Check(inventory.Namespace, "namespace", "namespace", inventory);
+            Check(inventory.KnownHostsPath, "known_hosts path", "knownHostsPath", inventory);
+            Check(inventory.VirtualIP, "virtual IP", "virtualIP", inventory);
+            for (var i = 0; i < inventory.ClientNetworks.Count; i++)
+            {
+                Check(inventory.ClientNetworks[i], "client network", $"clientNetworks[{i}]", inventory);
+            }
+
+            for (var i = 0; i < inventory.Nodes.Count; i++)
+            {
+                var node = inventory.Nodes[i];
+                var who = Describe(inventory, node);
+                var key = $"nodes[{i}]";
+                Check(node.Name, "name", key + ".name", node, who);
+                Check(node.Address, "address", key + ".address", node, who);
+                Check(node.User, "SSH user", key + ".user", node, who);
+                Check(node.KeyPath, "SSH key path", key + ".keyPath", node, who);
+                Check(node.HostKeySha256, "host key", key + ".hostKeySha256", node, who);
+            }
+
+            return issues;
+        }
+
+        /// <summary>The checks of values, without the control-character check that <see cref="Validate"/> puts first.</summary>
+        internal static IReadOnlyList<ValidationIssue> ValidateValues(HaPgInventory inventory, Func<string, bool> fileExists)
         {
             var issues = new List<ValidationIssue>();
             CheckCluster(inventory, issues);
@@ -31,15 +83,18 @@ namespace HaPg.Inventory
             return issues;
         }
 
-        /// <summary>How messages name a node: by name, or by position and address when it has none.</summary>
+        /// <summary>
+        /// How messages name a node: by name, or by position and address when it has none or its name holds a control
+        /// character (then escaped, never raw).
+        /// </summary>
         public static string Describe(HaPgInventory inventory, HaPgNode node)
         {
-            if (!string.IsNullOrEmpty(node.Name))
+            if (!string.IsNullOrEmpty(node.Name) && !ControlCharacters.In(node.Name))
             {
                 return $"Node '{node.Name}'";
             }
 
-            return $"Node #{inventory.Nodes.IndexOf(node) + 1} (address '{node.Address}')";
+            return $"Node #{inventory.Nodes.IndexOf(node) + 1} (address '{ControlCharacters.Safe(node.Address)}')";
         }
 
         private static void CheckCluster(HaPgInventory inventory, List<ValidationIssue> issues)

@@ -132,7 +132,7 @@ namespace HaPg.Inventory
                 if (!string.Equals(cluster, inventory.ClusterName, StringComparison.Ordinal))
                 {
                     throw new HaPgInventoryException(InventoryErrorIds.SecretsMismatch,
-                        $"{context.Map.Locate(k)}: the secrets file belongs to cluster '{cluster}', not '{inventory.ClusterName}'.",
+                        $"{context.Map.Locate(k)}: the secrets file belongs to cluster '{ControlCharacters.Safe(cluster)}', not '{inventory.ClusterName}'.",
                         ErrorCategory.InvalidData, source);
                 }
             };
@@ -144,7 +144,7 @@ namespace HaPg.Inventory
             var node = new HaPgNode();
             var label = (value as YamlMappingNode)?.Children
                 .FirstOrDefault(c => string.Equals((c.Key as YamlScalarNode)?.Value, "name", StringComparison.OrdinalIgnoreCase)).Value is YamlScalarNode name
-                ? $" (node '{name.Value}')" : string.Empty;
+                ? $" (node '{ControlCharacters.Safe(name.Value)}')" : string.Empty;
             context.ReadMapping(value, key, label, new Dictionary<string, Action<YamlNode, string>>
             {
                 ["name"] = (v, k) => node.Name = context.Text(v, k) ?? string.Empty,
@@ -215,7 +215,7 @@ namespace HaPg.Inventory
                     if (handler.Value is null)
                     {
                         throw new HaPgInventoryException(InventoryErrorIds.YamlUnknownKey,
-                            $"{Map.Source} line {entry.Key.Start.Line}: unknown key '{name}' {where}. Known keys: {string.Join(", ", handlers.Keys)}.",
+                            $"{Map.Source} line {entry.Key.Start.Line}: unknown key '{ControlCharacters.Safe(name)}' {where}. Known keys: {string.Join(", ", handlers.Keys)}.",
                             ErrorCategory.InvalidData, name);
                     }
 
@@ -284,7 +284,7 @@ namespace HaPg.Inventory
 
             private HaPgInventoryException Invalid(YamlNode value, string key, string reason) =>
                 new HaPgInventoryException(InventoryErrorIds.YamlInvalidValue,
-                    $"{Map.Source} line {value.Start.Line}, key '{key}': {reason}.", ErrorCategory.InvalidData, key);
+                    $"{Map.Source} line {value.Start.Line}, key '{key}': {ControlCharacters.Safe(reason)}.", ErrorCategory.InvalidData, key);
 
             private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
         }

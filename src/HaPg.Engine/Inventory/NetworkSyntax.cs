@@ -1,19 +1,20 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace HaPg.Inventory
 {
-    /// <summary>Strict syntax checks for host names, IP addresses and CIDR networks.</summary>
+    /// <summary>Strict syntax checks for host names, IP addresses and CIDR networks. Patterns are \A...\z: '$' would pass a final newline.</summary>
     public static class NetworkSyntax
     {
         private static readonly Regex Ipv4 = new Regex(
-            @"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+            @"\A(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z",
             RegexOptions.CultureInvariant);
 
         private static readonly Regex HostName = new Regex(
-            @"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+            @"\A(?=.{1,253}\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z",
             RegexOptions.CultureInvariant);
 
         /// <summary>A dotted-quad IPv4 address, or an IPv6 address without a zone.</summary>
@@ -31,7 +32,7 @@ namespace HaPg.Inventory
                 return true;
             }
 
-            return text!.IndexOf(':') >= 0 && text.IndexOf('%') < 0
+            return text!.IndexOf(':') >= 0 && text.IndexOf('%') < 0 && !text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
                 && IPAddress.TryParse(text, out address) && address.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
@@ -49,7 +50,7 @@ namespace HaPg.Inventory
             }
 
             var lastLabel = text.Substring(text.LastIndexOf('.') + 1);
-            return !Regex.IsMatch(lastLabel, "^[0-9]+$");
+            return !Regex.IsMatch(lastLabel, @"\A[0-9]+\z");
         }
 
         /// <summary>The form two spellings of one address share: canonical IP text, or the lower-case host name.</summary>
@@ -75,7 +76,7 @@ namespace HaPg.Inventory
                 return false;
             }
 
-            if (!Regex.IsMatch(parts[1], "^[0-9]{1,2}$") || (prefix = int.Parse(parts[1])) < 1 || prefix > 32)
+            if (!Regex.IsMatch(parts[1], @"\A[0-9]{1,2}\z") || (prefix = int.Parse(parts[1])) < 1 || prefix > 32)
             {
                 reason = "the prefix length must be 1 to 32";
                 return false;
@@ -120,7 +121,7 @@ namespace HaPg.Inventory
             }
 
             var bits = network.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-            if (!Regex.IsMatch(parts[1], "^[0-9]{1,3}$") || (prefix = int.Parse(parts[1])) > bits)
+            if (!Regex.IsMatch(parts[1], @"\A[0-9]{1,3}\z") || (prefix = int.Parse(parts[1])) > bits)
             {
                 reason = $"the prefix length must be 0 to {bits}";
                 return false;

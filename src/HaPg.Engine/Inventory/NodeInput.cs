@@ -32,7 +32,7 @@ namespace HaPg.Inventory
                 catch (PSInvalidCastException ex)
                 {
                     throw new HaPgInventoryException(InventoryErrorIds.InvalidNodeInput,
-                        $"{label} ('{Get("Name")}'): {name} '{value}' cannot be used: {ex.Message}", ErrorCategory.InvalidArgument, input, ex);
+                        $"{label} ('{ControlCharacters.Safe(Get("Name")?.ToString())}'): {name} '{ControlCharacters.Safe(value.ToString())}' cannot be used: {ControlCharacters.Safe(ex.Message)}", ErrorCategory.InvalidArgument, input, ex);
                 }
             }
 

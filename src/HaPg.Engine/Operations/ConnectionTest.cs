@@ -101,7 +101,7 @@ namespace HaPg.Operations
 
             var installed = facts["pkg"].Select(p => p.Split('|')).Where(p => p.Length == 3 && p[2].StartsWith("ii", StringComparison.Ordinal))
                 .ToDictionary(p => p[0], p => p[1]);
-            var postgresServer = installed.Keys.Where(k => Regex.IsMatch(k, "^postgresql-[0-9]+$"))
+            var postgresServer = installed.Keys.Where(k => Regex.IsMatch(k, @"\Apostgresql-[0-9]+\z"))
                 .OrderByDescending(k => int.Parse(k.Substring("postgresql-".Length), CultureInfo.InvariantCulture)).FirstOrDefault();
             AddInstalled(result, "postgresql", postgresServer is null ? Version(installed, "postgresql") : installed[postgresServer]);
             AddInstalled(result, "patroni", Version(installed, "patroni"));

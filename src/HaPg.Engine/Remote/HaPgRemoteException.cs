@@ -17,6 +17,9 @@ namespace HaPg.Remote
         public HaPgNode Node { get; }
 
         public override string NodeName => Node.Name;
+
+        protected override HaPgException WithMessage(string message, Exception? innerException) =>
+            new HaPgRemoteException(ErrorId, Category, Node, message, innerException);
     }
 
     /// <summary>The error ids of the transport, the remote helpers and Test-HaPgConnection.</summary>
@@ -33,6 +36,9 @@ namespace HaPg.Remote
         public const string HostKeyMismatch = "HaPg.Ssh.HostKeyMismatch";
         public const string HostKeyRevoked = "HaPg.Ssh.HostKeyRevoked";
         public const string SudoRefused = "HaPg.Ssh.SudoRefused";
+
+        /// <summary>-AcceptHostKey on an unknown key, but a password would be sent to the host and its fingerprint was neither pinned nor confirmed.</summary>
+        public const string UnverifiedKeyWithPassword = "HaPg.Connection.UnverifiedKeyWithPassword";
 
         /// <summary>A remote command exited non-zero (or died from a signal).</summary>
         public const string CommandFailed = "HaPg.Remote.CommandFailed";

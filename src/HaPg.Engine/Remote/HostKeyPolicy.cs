@@ -15,6 +15,10 @@ namespace HaPg.Remote
         AcceptedNew,
 
         Unknown,
+
+        /// <summary>Unknown, accepted, but a password would be sent to it and nobody confirmed its fingerprint.</summary>
+        UnverifiedWithPassword,
+
         Mismatch,
         Revoked,
     }
@@ -57,6 +61,12 @@ namespace HaPg.Remote
                         $"The host key of {at} is not known: {Fingerprint}. Check that fingerprint on the host " +
                         $"(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then trust it with -AcceptHostKey, which records it in " +
                         $"{knownHostsPath}, or pin it as the node's HostKeySha256.");
+                case HostKeyVerdict.UnverifiedWithPassword:
+                    return new HaPgRemoteException(RemoteErrorId.UnverifiedKeyWithPassword, ErrorCategory.SecurityError, node,
+                        $"The host key of {at} is not known: {Fingerprint}, and HaPg would send it a password. -AcceptHostKey trusts an " +
+                        "unknown key without a password only; nothing was sent. Check that fingerprint on the host " +
+                        "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then pin it as the node's HostKeySha256, or confirm it when " +
+                        $"Test-HaPgConnection -AcceptHostKey asks (it is then recorded in {knownHostsPath}), or log in with a key.");
                 case HostKeyVerdict.Mismatch:
                     return new HaPgRemoteException(RemoteErrorId.HostKeyMismatch, ErrorCategory.SecurityError, node,
                         $"The host key of {at} has CHANGED: it presented {Fingerprint}, but {ExpectedSource} has {ExpectedFingerprint}. " +
@@ -80,14 +90,41 @@ namespace HaPg.Remote
         private readonly KnownHostsFile knownHosts;
         private readonly HaPgNode node;
         private readonly bool acceptUnknown;
+        private readonly bool sendsPassword;
+        private readonly string? confirmedFingerprint;
 
         /// <param name="acceptUnknown">-AcceptHostKey or -Force: trust a key that is unknown (never one that changed).</param>
-        public HostKeyPolicy(KnownHostsFile knownHosts, HaPgNode node, bool acceptUnknown)
+        /// <param name="sendsPassword">A password would go to the host (<see cref="PasswordsSentTo"/>): then an unknown key needs
+        /// <paramref name="confirmedFingerprint"/> to be its own.</param>
+        /// <param name="confirmedFingerprint">The fingerprint the user confirmed for this node on the pipeline thread, if any.</param>
+        public HostKeyPolicy(KnownHostsFile knownHosts, HaPgNode node, bool acceptUnknown, bool sendsPassword = false, string? confirmedFingerprint = null)
         {
+            this.sendsPassword = sendsPassword;
+            this.confirmedFingerprint = confirmedFingerprint is null ? null : HostKeyFingerprint.Normalize(confirmedFingerprint);
             this.knownHosts = knownHosts;
             this.node = node;
             this.acceptUnknown = acceptUnknown;
         }
+
+        /// <summary>
+        /// Which of the user's passwords a session to <paramref name="node"/> sends to the host, or null for none: the SSH
+        /// password when it logs in with the Credential (no KeyPath; with one, the Credential is the key's passphrase and stays
+        /// here), and the sudo password when sudo runs in Password mode.
+        /// </summary>
+        public static string? PasswordsSentTo(HaPgInventory inventory, HaPgNode node)
+        {
+            var ssh = string.IsNullOrEmpty(node.KeyPath) && inventory.Credential?.Password is { Length: > 0 };
+            var sudo = inventory.SudoFor(node) == SudoMode.Password && inventory.SudoPassword is { Length: > 0 };
+            return ssh && sudo ? "the SSH password and the sudo password" : ssh ? "the SSH password" : sudo ? "the sudo password" : null;
+        }
+
+        /// <summary>
+        /// Whether accepting <paramref name="node"/>'s key needs the user to confirm its fingerprint first: a password would be
+        /// sent to it, it has no pinned HostKeySha256, known_hosts has no key for it, and none was confirmed yet.
+        /// </summary>
+        public static bool NeedsConfirmation(HaPgInventory inventory, HaPgNode node, KnownHostsFile knownHosts, SshConnectOptions options) =>
+            PasswordsSentTo(inventory, node) is not null && string.IsNullOrWhiteSpace(node.HostKeySha256)
+            && knownHosts.KeyTypesFor(node.Address, node.Port).Count == 0 && !options.ConfirmedHostKeys.ContainsKey(node.Name);
 
         public HostKeyDecision Decide(byte[] keyBlob)
         {
@@ -112,7 +149,8 @@ namespace HaPg.Remote
             }
 
             return check.Status == HostKeyStatus.Trusted ? new HostKeyDecision(HostKeyVerdict.Known, fingerprint)
-                : acceptUnknown ? new HostKeyDecision(HostKeyVerdict.AcceptedNew, fingerprint)
+                : acceptUnknown && (!sendsPassword || confirmedFingerprint == fingerprint) ? new HostKeyDecision(HostKeyVerdict.AcceptedNew, fingerprint)
+                : acceptUnknown ? new HostKeyDecision(HostKeyVerdict.UnverifiedWithPassword, fingerprint)
                 : new HostKeyDecision(HostKeyVerdict.Unknown, fingerprint);
         }
     }

@@ -17,8 +17,18 @@ namespace HaPg.Remote
     /// <summary>How to connect; the pool passes the same options to every node.</summary>
     public sealed class SshConnectOptions
     {
-        /// <summary>Trust a host key that known_hosts does not know yet, and record it (-AcceptHostKey, -Force).</summary>
+        /// <summary>
+        /// Trust a host key that known_hosts does not know yet, and record it (-AcceptHostKey, -Force). When a password would
+        /// be sent to the host (<see cref="HostKeyPolicy.PasswordsSentTo"/>), only the fingerprint in <see cref="ConfirmedHostKeys"/>.
+        /// </summary>
         public bool AcceptUnknownHostKey { get; set; }
+
+        /// <summary>
+        /// Node name to the SHA256 fingerprint of an unknown host key the user confirmed on the pipeline thread (after a
+        /// <see cref="SshNodeConnection.ProbeHostKeyAsync"/>); set before the nodes' work starts, read by it.
+        /// </summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, string> ConfirmedHostKeys { get; } =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -74,7 +84,9 @@ namespace HaPg.Remote
             var redactor = Redactor.For(inventory);
             var knownHostsPath = KnownHostsFile.ResolvePath(inventory.KnownHostsPath);
             var knownHosts = KnownHostsFile.Load(knownHostsPath);
-            var policy = new HostKeyPolicy(knownHosts, node, options.AcceptUnknownHostKey);
+            // With a password to send, an unknown key must be the one the user confirmed: refused in HostKeyReceived, before authentication.
+            var policy = new HostKeyPolicy(knownHosts, node, options.AcceptUnknownHostKey, HostKeyPolicy.PasswordsSentTo(inventory, node) is not null,
+                options.ConfirmedHostKeys.TryGetValue(node.Name, out var confirmed) ? confirmed : null);
             HostKeyDecision? decision = null;
             byte[]? hostKey = null;
 
@@ -116,6 +128,37 @@ namespace HaPg.Remote
             }
 
             return new SshNodeConnection(client, inventory, node, decision, knownHostsPath);
+        }
+
+        /// <summary>
+        /// Learns the node's host key without authenticating: a connection that offers no credential at all, dropped in
+        /// HostKeyReceived (which SSH.NET raises after key exchange, before any authentication). Returns the SHA256 fingerprint,
+        /// or null when the host could not be reached (the real connection then reports why). Nothing is sent but the key exchange.
+        /// </summary>
+        public static async Task<string?> ProbeHostKeyAsync(HaPgInventory inventory, HaPgNode node, SshConnectOptions options, CancellationToken cancellationToken)
+        {
+            var knownHosts = KnownHostsFile.Load(KnownHostsFile.ResolvePath(inventory.KnownHostsPath));
+            var connectionInfo = new ConnectionInfo(node.Address, node.Port, node.User, new NoneAuthenticationMethod(node.User)) { Timeout = options.ConnectTimeout };
+            PreferKnownKeyTypes(connectionInfo, knownHosts.KeyTypesFor(node.Address, node.Port)); // as the real connection does: the same key
+            string? fingerprint = null;
+            using var client = new SshClient(connectionInfo);
+            client.HostKeyReceived += (_, e) =>
+            {
+                fingerprint = HostKeyFingerprint.Sha256(e.HostKey);
+                e.CanTrust = false;
+            };
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout + TimeSpan.FromSeconds(2));
+            try
+            {
+                await client.ConnectAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Expected: the key was refused on purpose, or the host is not there.
+            }
+
+            return fingerprint;
         }
 
         /// <summary>
@@ -170,7 +213,7 @@ namespace HaPg.Remote
             {
                 ExitCode = exitCode,
                 Stdout = stdout.Result,
-                Stderr = stderr.Result,
+                Stderr = redact.Redact(stderr.Result), // only ever read for messages: masked before any is composed
                 Duration = stopwatch.Elapsed,
             };
             if (RemoteCommandLine.IsSudoRefusal(mode, result.ExitCode, result.Stderr))

@@ -10,9 +10,11 @@ namespace HaPg.PowerShell.Commands
     /// <para>The YAML has camelCase keys in a fixed order and lists each node's roles by name. It never holds a password:
     /// not the SSH credential, not the sudo password, not the generated cluster passwords.</para>
     /// <para>With -SecretsPath, the generated cluster passwords, and the cluster CA's certificate and private key when the
-    /// inventory holds them (caCertificate, caPrivateKey, as PEM blocks), go to a second YAML file. On Linux and macOS that file is
-    /// created with mode 0600 before anything is written to it. On Windows it inherits the folder's permissions: keep it in
-    /// a folder only you can read. Import-HaPgInventory -SecretsPath reads it back.</para>
+    /// inventory holds them (caCertificate, caPrivateKey, as PEM blocks), go to a second YAML file. It is written to a new temp
+    /// file in the same folder, created with mode 0600 on Linux and macOS (never wider, not even before it is written), which
+    /// then replaces the target in one rename. A -SecretsPath that is a symbolic link is refused (HaPg.Inventory.SecretsPathIsLink),
+    /// never followed. On Windows the file inherits the folder's permissions: keep it in a folder only you can read.
+    /// Import-HaPgInventory -SecretsPath reads it back.</para>
     /// <para>An existing file is overwritten only with -Force (else error HaPg.Inventory.FileExists).</para>
     /// </remarks>
     /// <example>
@@ -79,9 +81,13 @@ namespace HaPg.PowerShell.Commands
 
             if (secretsPath is not null && ShouldProcess(secretsPath, $"Write the passwords of cluster '{Inventory.ClusterName}' (mode 0600)"))
             {
-                using (var writer = PrivateFile.CreateText(secretsPath))
+                try
                 {
-                    InventoryYaml.WriteSecrets(Inventory, writer);
+                    PrivateFile.WriteText(secretsPath, writer => InventoryYaml.WriteSecrets(Inventory, writer));
+                }
+                catch (HaPgInventoryException ex)
+                {
+                    ThrowTerminatingError(ex.ToErrorRecord());
                 }
 
                 WritePassThru(secretsPath);

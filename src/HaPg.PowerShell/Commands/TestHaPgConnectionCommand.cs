@@ -19,6 +19,12 @@ namespace HaPg.PowerShell.Commands
     /// <para>A host key that known_hosts does not know is refused unless -AcceptHostKey or -Force is given; then it is
     /// trusted and appended to known_hosts (the inventory's KnownHostsPath, else ~/.ssh/known_hosts). A host key that
     /// CHANGED is always refused. Connections stay open for the next HaPg cmdlets of the same pipeline.</para>
+    /// <para>Where HaPg would send the host a password (the -Credential password when a node has no KeyPath, or the sudo
+    /// password in sudo mode Password), an unknown key is never trusted unseen: HaPg first connects without logging in, only
+    /// to learn the key, then asks you to confirm each node's fingerprint (-Force does not answer for you). Only a confirmed
+    /// fingerprint gets the password; declined, or in a non-interactive session, the node fails with
+    /// HaPg.Connection.UnverifiedKeyWithPassword and nothing is sent. Pin the node's HostKeySha256 (New-HaPgInventory
+    /// -HostKeySha256, or hostKeySha256 in the YAML) to go without asking. Key logins keep -AcceptHostKey as it is.</para>
     /// </remarks>
     /// <example>
     /// <code>$inventory | Test-HaPgConnection -AcceptHostKey</code>
@@ -32,7 +38,7 @@ namespace HaPg.PowerShell.Commands
     [OutputType(typeof(HaPgConnectionResult))]
     public sealed class TestHaPgConnectionCommand : NodeCmdlet
     {
-        /// <summary>Same as -AcceptHostKey for host keys seen for the first time.</summary>
+        /// <summary>Same as -AcceptHostKey for host keys seen for the first time (it never confirms a key that would get a password).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 

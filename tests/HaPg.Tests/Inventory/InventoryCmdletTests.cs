@@ -180,6 +180,21 @@ namespace HaPg.Tests.Inventory
         }
 
         [Fact]
+        public void ExportRefusesASecretsPathThatIsASymlinkEvenWithForce()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            var victim = Path.Combine(folder, "victim");
+            File.WriteAllText(victim, "keep");
+            File.CreateSymbolicLink(Path.Combine(folder, "secrets.yaml"), victim);
+            host.Invoke(LabNodes + "$script:inv = $lab | New-HaPgInventory -ClusterName pg", Vars());
+
+            var error = Fails("Export-HaPgInventory -Inventory $inv -Path (Join-Path $dir inv.yaml) -SecretsPath (Join-Path $dir secrets.yaml) -Force");
+
+            Assert.StartsWith(InventoryErrorIds.SecretsPathIsLink + ",", error.FullyQualifiedErrorId);
+            Assert.Equal("keep", File.ReadAllText(victim));
+        }
+
+        [Fact]
         public void ImportOfATypoNamesLineAndKey()
         {
             File.WriteAllText(Path.Combine(folder, "typo.yaml"), "clusterName: pg\nnodes:\n- name: a\n  address: 10.0.0.1\n  keyPath: id_ed25519\n  rols: [Postgres]\n");
@@ -198,6 +213,33 @@ namespace HaPg.Tests.Inventory
             Assert.Contains("Node 'b': address '10.0.0.300'", error.Exception.Message);
             Assert.Contains("bad.yaml line 5, key 'nodes[1].address'", error.Exception.Message);
             Assert.Equal("b", ((HaPgNode)error.TargetObject).Name);
+        }
+
+        [Theory]
+        [InlineData("{name: \"a\\n\", address: 10.0.0.1, keyPath: id_ed25519}", "nodes[0].name", "\"a\\n\"")]
+        [InlineData("{name: a, address: \"10.0.0.1\\n\", keyPath: id_ed25519}", "nodes[0].address", "\"10.0.0.1\\n\"")]
+        [InlineData("{name: a, address: 10.0.0.1, user: \"root\\r\", keyPath: id_ed25519}", "nodes[0].user", "\"root\\r\"")]
+        public void ImportRefusesAControlCharacterWithItsIdAndShowsItEscaped(string firstNode, string key, string shown)
+        {
+            File.WriteAllText(Path.Combine(folder, "ctl.yaml"), "clusterName: pg\nnodes:\n- " + firstNode + "\n" +
+                "- {name: b, address: 10.0.0.2, keyPath: id_ed25519}\n- {name: c, address: 10.0.0.3, keyPath: id_ed25519}\n");
+            var error = Fails("Import-HaPgInventory (Join-Path $dir ctl.yaml)");
+            Assert.StartsWith(InventoryErrorIds.ControlCharacter + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(shown, error.Exception.Message);
+            Assert.Contains($"key '{key}'", error.Exception.Message);
+            Assert.DoesNotContain(error.Exception.Message, char.IsControl);
+        }
+
+        [Theory]
+        [InlineData("-Name \"db1`n\" -Address 10.0.0.1 -KeyPath $key", "\"db1\\n\"")]
+        [InlineData("-Name db1 -Address \"10.0.0.1`n\" -KeyPath $key", "\"10.0.0.1\\n\"")]
+        [InlineData("-Node @{Name=\"d`nb1\";Address='10.0.0.1';KeyPath=$key}", "\"d\\nb1\"")]
+        public void NewInventoryRefusesAControlCharacterWithItsId(string node, string shown)
+        {
+            var error = Fails($"New-HaPgInventory -ClusterName pg {node}");
+            Assert.StartsWith(InventoryErrorIds.ControlCharacter + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(shown, error.Exception.Message);
+            Assert.DoesNotContain(error.Exception.Message, char.IsControl);
         }
 
         [Fact]

@@ -99,6 +99,80 @@ namespace HaPg.Tests.Inventory
             Assert.NotNull(error.Key);
         }
 
+        public static IEnumerable<object[]> ControlCharacterFields()
+        {
+            object[] Case(string key, string shown, Action<HaPgInventory> change) => new object[] { key, shown, change };
+            yield return Case("nodes[0].name", "\"db1\\n\"", i => i.Nodes[0].Name = "db1\n");
+            yield return Case("nodes[1].address", "\"10.0.0.12\\n\"", i => i.Nodes[1].Address = "10.0.0.12\n");
+            yield return Case("nodes[1].address", "\"10.0.0.12\\r\"", i => i.Nodes[1].Address = "10.0.0.12\r");
+            yield return Case("nodes[0].user", "\"root\\t\"", i => i.Nodes[0].User = "root\t");
+            yield return Case("nodes[0].keyPath", "\"/keys/id\\0\"", i => i.Nodes[0].KeyPath = "/keys/id\0");
+            yield return Case("nodes[0].hostKeySha256", "\"SHA256:\\x7f\"", i => i.Nodes[0].HostKeySha256 = "SHA256:\u007f");
+            yield return Case("clusterName", "\"pg\\n\"", i => i.ClusterName = "pg\n");
+            yield return Case("namespace", "\"/service/\\n\"", i => i.Namespace = "/service/\n");
+            yield return Case("knownHostsPath", "\"/kh\\u0085\"", i => i.KnownHostsPath = "/kh\u0085");
+            yield return Case("clientNetworks[2]", "\"10.1.0.0/24\\n\"", i => i.ClientNetworks.Add("10.1.0.0/24\n"));
+            yield return Case("virtualIP", "\"10.0.0.50/24\\n\"", i => i.VirtualIP = "10.0.0.50/24\n");
+        }
+
+        [Theory]
+        [MemberData(nameof(ControlCharacterFields))]
+        public void AControlCharacterInAnyStringFieldIsOneErrorThatShowsItEscaped(string key, string shown, Action<HaPgInventory> change)
+        {
+            var inventory = Valid();
+            change(inventory);
+            var error = SingleError(inventory);
+            Assert.Equal(InventoryErrorIds.ControlCharacter, error.Id);
+            Assert.Equal(key, error.Key);
+            Assert.Contains(shown, error.Message);
+            Assert.DoesNotContain(error.Message, char.IsControl);
+        }
+
+        [Fact]
+        public void AControlCharacterInANodeNameNamesTheNodeByPosition()
+        {
+            var inventory = Valid();
+            inventory.Nodes[1].Name = "node-2\n";
+            var error = SingleError(inventory);
+            Assert.StartsWith("Node #2 (address '10.0.0.12'): name \"node-2\\n\" holds a control character", error.Message);
+            Assert.Same(inventory.Nodes[1], error.Target);
+        }
+
+        [Theory]
+        [InlineData("10.0.0.1\n")]
+        [InlineData("db-1.example.com\n")]
+        [InlineData("fd00::1\n")]
+        public void AddressesWithATrailingNewlineAreNotValid(string address)
+        {
+            Assert.False(NetworkSyntax.IsValidAddress(address));
+            Assert.False(NetworkSyntax.TryParseIp(address, out _));
+        }
+
+        [Theory]
+        [InlineData("10.0.0.0/24\n")]
+        [InlineData("10.0.0.0/\n24")]
+        public void NetworksWithANewlineAreNotValid(string network)
+        {
+            Assert.False(NetworkSyntax.TryParseCidr(network, out _, out _, out _));
+            Assert.False(NetworkSyntax.TryParseHostInNetwork(network.Replace(".0/", ".5/"), out _, out _, out _));
+        }
+
+        [Fact]
+        public void EveryValidatorPatternIsAnchoredAgainstATrailingNewline()
+        {
+            var inventory = Valid();
+            inventory.ClusterName = "pg\n";
+            inventory.Namespace = "/service/\n";
+            inventory.Nodes[0].User = "root\n";
+            inventory.Nodes[1].HostKeySha256 = "SHA256:" + new string('A', 43) + "\n";
+            // The control-character check comes first; without it, each pattern must still refuse.
+            var ids = InventoryValidator.ValidateValues(inventory, p => p == Key).Where(i => i.Severity == IssueSeverity.Error).Select(i => i.Id).ToList();
+            Assert.Contains(InventoryErrorIds.InvalidClusterName, ids);
+            Assert.Contains(InventoryErrorIds.InvalidNamespace, ids);
+            Assert.Contains(InventoryErrorIds.InvalidUser, ids);
+            Assert.Contains(InventoryErrorIds.InvalidHostKey, ids);
+        }
+
         [Fact]
         public void NodeErrorsTargetTheNode()
         {

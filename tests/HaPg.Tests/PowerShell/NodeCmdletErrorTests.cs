@@ -57,6 +57,27 @@ namespace HaPg.Tests.PowerShell
 
             Assert.StartsWith("HaPg.Haproxy.InvalidBindAddress", error.FullyQualifiedErrorId);
             Assert.Equal("Node 'node-5': bind address '***' is not an IP address.", error.ErrorDetails?.Message);
+            Assert.Equal("Node 'node-5': bind address '***' is not an IP address.", error.Exception.Message);
+            Assert.DoesNotContain("s3cret", error.ToString());
+        }
+
+        // The inventory is mutable after New-HaPgInventory validated it: every cmdlet on it validates it again, before any host.
+        [Theory]
+        [InlineData("$inventory.Nodes[0].Name = \"node-1`n\"; $inventory | Set-HaPgFirewall -WhatIf", "HaPg.Inventory.ControlCharacter", "\"node-1\\n\"")]
+        [InlineData("$inventory.Nodes[4].Address = \"192.0.2.15`n\"; $inventory | Install-HaPgHaproxy -WhatIf", "HaPg.Inventory.ControlCharacter", "\"192.0.2.15\\n\"")]
+        [InlineData("$inventory.Nodes[1].Address = '192.0.2.11'; $inventory | Install-HaPgEtcd -WhatIf", "HaPg.Inventory.DuplicateAddress", "node-2")]
+        [InlineData("$inventory.ClusterName = 'pg cluster'; $inventory | Test-HaPgConnection", "HaPg.Inventory.InvalidClusterName", "pg cluster")]
+        [InlineData("$inventory.Nodes[0].User = \"root`r\"; $inventory | Get-HaPgFirewallRule", "HaPg.Inventory.ControlCharacter", "\"root\\r\"")]
+        public void AnInventoryChangedAfterValidationIsValidatedAgainBeforeAnyHost(string command, string id, string mentions)
+        {
+            var (error, written, progress, took) = Fails(command);
+
+            Assert.StartsWith(id + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(mentions, error.Exception.Message);
+            Assert.DoesNotContain(error.Exception.Message, char.IsControl);
+            Assert.Empty(written);
+            Assert.Empty(progress);
+            Assert.True(took < TimeSpan.FromSeconds(10), $"took {took}");
         }
     }
 }

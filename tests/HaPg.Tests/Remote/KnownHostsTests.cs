@@ -132,6 +132,76 @@ namespace HaPg.Tests.Remote
             Assert.Equal(HostKeyVerdict.Mismatch, new HostKeyPolicy(file, pinned, true).Decide(a.Blob).Verdict);
         }
 
+        [Fact]
+        public void WithAPasswordAnUnknownKeyIsAcceptedOnlyWhenItsFingerprintWasConfirmed()
+        {
+            var node = new HaPgNode { Name = "n1", Address = "web1" };
+            var file = Parse($"web1 {a.Line}\n");
+
+            // Key-based: -AcceptHostKey trusts and records an unknown key, as before.
+            Assert.Equal(HostKeyVerdict.AcceptedNew, new HostKeyPolicy(file, node, true, sendsPassword: false).Decide(rsa.Blob).Verdict);
+
+            // A password would go to it: refused before authenticating, unless that very fingerprint was confirmed.
+            var refused = new HostKeyPolicy(file, node, true, sendsPassword: true).Decide(rsa.Blob);
+            Assert.Equal(HostKeyVerdict.UnverifiedWithPassword, refused.Verdict);
+            Assert.False(refused.Trust);
+            var error = refused.ToException(node, file.Path)!;
+            Assert.Equal(RemoteErrorId.UnverifiedKeyWithPassword, error.ErrorId);
+            Assert.Equal("HaPg.Connection.UnverifiedKeyWithPassword", error.ErrorId);
+            Assert.Contains(rsa.Fingerprint, error.Message);
+            Assert.Contains("HostKeySha256", error.Message);
+
+            Assert.Equal(HostKeyVerdict.UnverifiedWithPassword,
+                new HostKeyPolicy(file, node, true, sendsPassword: true, confirmedFingerprint: b.Fingerprint).Decide(rsa.Blob).Verdict);
+            var confirmed = new HostKeyPolicy(file, node, true, sendsPassword: true, confirmedFingerprint: rsa.Fingerprint).Decide(rsa.Blob);
+            Assert.True(confirmed.Trust && confirmed.Record);
+
+            // Known, pinned, changed and not-accepted keys decide as before, password or not.
+            Assert.Equal(HostKeyVerdict.Known, new HostKeyPolicy(file, node, true, sendsPassword: true).Decide(a.Blob).Verdict);
+            Assert.Equal(HostKeyVerdict.Unknown, new HostKeyPolicy(file, node, false, sendsPassword: true).Decide(rsa.Blob).Verdict);
+            Assert.Equal(HostKeyVerdict.Mismatch, new HostKeyPolicy(file, node, true, sendsPassword: true, confirmedFingerprint: b.Fingerprint).Decide(b.Blob).Verdict);
+            var pinned = new HaPgNode { Name = "n2", Address = "web9", HostKeySha256 = b.Fingerprint };
+            Assert.Equal(HostKeyVerdict.Pinned, new HostKeyPolicy(file, pinned, true, sendsPassword: true).Decide(b.Blob).Verdict);
+        }
+
+        [Fact]
+        public void APasswordIsSentForPasswordLoginOrPasswordSudoOnly()
+        {
+            var password = new System.Management.Automation.PSCredential("admin", "pw".ToSecureString());
+            var node = new HaPgNode { Name = "n1", Address = "web1", User = "admin" };
+            var keyed = new HaPgNode { Name = "n2", Address = "web2", User = "admin", KeyPath = "/keys/id" };
+            var inventory = new HaPgInventory { Nodes = { node, keyed } };
+
+            Assert.Null(HostKeyPolicy.PasswordsSentTo(inventory, node)); // the default keys of ~/.ssh
+            Assert.Null(HostKeyPolicy.PasswordsSentTo(inventory, keyed));
+
+            inventory.Credential = password; // a password login where no key path is given; a key's passphrase stays here
+            Assert.Equal("the SSH password", HostKeyPolicy.PasswordsSentTo(inventory, node));
+            Assert.Null(HostKeyPolicy.PasswordsSentTo(inventory, keyed));
+
+            inventory.SudoPassword = "sudo".ToSecureString(); // sudo mode Password: it goes to the host on stdin
+            Assert.Equal("the SSH password and the sudo password", HostKeyPolicy.PasswordsSentTo(inventory, node));
+            Assert.Equal("the sudo password", HostKeyPolicy.PasswordsSentTo(inventory, keyed));
+            keyed.Sudo = SudoMode.Passwordless;
+            Assert.Null(HostKeyPolicy.PasswordsSentTo(inventory, keyed));
+        }
+
+        [Fact]
+        public void OnlyAnUnknownUnpinnedUnconfirmedHostThatWouldGetAPasswordNeedsAConfirmation()
+        {
+            var file = Parse($"web1 {a.Line}\n");
+            var options = new SshConnectOptions { AcceptUnknownHostKey = true };
+            var unknown = new HaPgNode { Name = "n1", Address = "web2", User = "admin" };
+            var known = new HaPgNode { Name = "n2", Address = "web1", User = "admin" };
+            var pinned = new HaPgNode { Name = "n3", Address = "web3", User = "admin", HostKeySha256 = b.Fingerprint };
+            var keyed = new HaPgNode { Name = "n4", Address = "web4", User = "admin", KeyPath = "/keys/id" };
+            var inventory = new HaPgInventory { Nodes = { unknown, known, pinned, keyed }, Credential = new System.Management.Automation.PSCredential("admin", "pw".ToSecureString()) };
+
+            Assert.Equal(new[] { "n1" }, inventory.Nodes.Where(n => HostKeyPolicy.NeedsConfirmation(inventory, n, file, options)).Select(n => n.Name));
+            options.ConfirmedHostKeys["N1"] = rsa.Fingerprint;
+            Assert.False(HostKeyPolicy.NeedsConfirmation(inventory, unknown, file, options));
+        }
+
         public void Dispose() => Directory.Delete(dir, true);
     }
 }

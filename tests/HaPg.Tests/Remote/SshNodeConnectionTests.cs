@@ -93,6 +93,46 @@ namespace HaPg.Tests.Remote
         }
 
         [Fact]
+        public async Task AnAcceptedUnknownKeyGetsNoPasswordUntilItsFingerprintIsConfirmed()
+        {
+            var knownHosts = sshd.KnownHosts(trusted: false);
+            var options = new SshConnectOptions { AcceptUnknownHostKey = true };
+
+            // A wrong password: had it been tried, this would be AuthenticationFailed. It is refused at the key, before authentication.
+            const string wrong = "Wr0ng-Pa55word!";
+            var error = await Refused(() => Connect(sshd.Inventory(knownHosts, useKey: false, sshPassword: wrong), options));
+            Assert.Equal(RemoteErrorId.UnverifiedKeyWithPassword, error.ErrorId);
+            Assert.Contains(sshd.HostKeyFingerprint, error.Message);
+            Assert.DoesNotContain(wrong, error.ToString());
+            Assert.False(File.Exists(knownHosts));
+
+            // The probe learns the key without logging in; the same key the real connection then sees.
+            var inventory = sshd.Inventory(knownHosts, useKey: false, sshPassword: sshd.Password);
+            var probed = await SshNodeConnection.ProbeHostKeyAsync(inventory, inventory.Nodes[0], options, CancellationToken.None);
+            Assert.Equal(sshd.HostKeyFingerprint, probed);
+            Assert.False(File.Exists(knownHosts));
+
+            options.ConfirmedHostKeys[inventory.Nodes[0].Name] = "SHA256:" + new string('A', 43);
+            Assert.Equal(RemoteErrorId.UnverifiedKeyWithPassword, (await Refused(() => Connect(inventory, options))).ErrorId);
+
+            options.ConfirmedHostKeys[inventory.Nodes[0].Name] = probed!;
+            using (var connection = await Connect(inventory, options))
+            {
+                Assert.True(connection.HostKeyRecorded);
+            }
+
+            Assert.Equal($"[127.0.0.1]:{sshd.Port} {sshd.HostKeyLine}\n", File.ReadAllText(knownHosts));
+        }
+
+        [Fact]
+        public async Task KeyLoginWithAcceptHostKeyNeedsNoConfirmation()
+        {
+            var knownHosts = sshd.KnownHosts(trusted: false);
+            using var connection = await Connect(sshd.Inventory(knownHosts), new SshConnectOptions { AcceptUnknownHostKey = true });
+            Assert.True(connection.HostKeyRecorded);
+        }
+
+        [Fact]
         public async Task ChangedHostKeyIsRefusedEvenWhenAcceptingNewKeys()
         {
             var other = Path.Combine(sshd.Directory, "other-" + Guid.NewGuid().ToString("N"));

@@ -19,7 +19,9 @@ namespace HaPg.Tests.Remote
         [Fact]
         public void ReportsTheFactsOfTheNodeAndKeepsPasswordsOutOfVerboseOutput()
         {
+            // With passwords to send, the unknown key is trusted for its pin (a key login records it: see below).
             var inventory = sshd.Inventory(sshd.KnownHosts(trusted: false), useKey: false, sshPassword: sshd.Password, sudoPassword: sshd.Password);
+            inventory.Nodes[0].HostKeySha256 = sshd.HostKeyFingerprint;
             var (output, errors) = powershell.Invoke("$inv | Test-HaPgConnection -AcceptHostKey -Verbose 4>&1 3>&1",
                 new Dictionary<string, object?> { ["inv"] = inventory });
 
@@ -51,9 +53,37 @@ namespace HaPg.Tests.Remote
             var verbose = streams.OfType<VerboseRecord>().Select(v => v.Message).ToList();
             Assert.Contains(verbose, v => v.StartsWith("[node-1] # true", StringComparison.Ordinal));
             Assert.All(verbose, v => Assert.StartsWith("[node-1] ", v));
-            Assert.Contains(streams.OfType<WarningRecord>(), w => w.Message.Contains("recorded") && w.Message.StartsWith("[node-1] "));
             Assert.DoesNotContain(sshd.Password, string.Join("\n", verbose) + string.Join("\n", errors.Select(e => e.ToString())));
+        }
+
+        [Fact]
+        public void AcceptHostKeyWithAKeyLoginTrustsAndRecordsTheNewKey()
+        {
+            var inventory = sshd.Inventory(sshd.KnownHosts(trusted: false));
+            var (output, _) = powershell.Invoke("$inv | Test-HaPgConnection -AcceptHostKey 3>&1", new Dictionary<string, object?> { ["inv"] = inventory });
+
+            Assert.True(Assert.Single(output.Select(o => o.BaseObject).OfType<HaPgConnectionResult>()).Reachable);
+            Assert.Contains(output.Select(o => o.BaseObject).OfType<WarningRecord>(), w => w.Message.Contains("recorded") && w.Message.StartsWith("[node-1] "));
             Assert.Contains($"[127.0.0.1]:{sshd.Port}", File.ReadAllText(inventory.KnownHostsPath!));
+        }
+
+        // The runspace cannot ask (no host UI), as in a non-interactive session: the key is not confirmed, so no password goes.
+        [Theory]
+        [InlineData("-AcceptHostKey")]
+        [InlineData("-Force")]
+        public void AcceptHostKeyWithAPasswordLoginSendsNoPasswordToAnUnconfirmedKey(string accept)
+        {
+            const string wrong = "Wr0ng-Pa55word!"; // had it been sent, the error would be AuthenticationFailed
+            var inventory = sshd.Inventory(sshd.KnownHosts(trusted: false), useKey: false, sshPassword: wrong, sudoPassword: wrong);
+            var (output, errors) = powershell.Invoke($"$inv | Test-HaPgConnection {accept}", new Dictionary<string, object?> { ["inv"] = inventory });
+
+            Assert.False(Assert.Single(output.Select(o => o.BaseObject).OfType<HaPgConnectionResult>()).Reachable);
+            var error = Assert.Single(errors);
+            Assert.StartsWith("HaPg.Connection.UnverifiedKeyWithPassword", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.SecurityError, error.CategoryInfo.Category);
+            Assert.Contains(sshd.HostKeyFingerprint, error.ToString());
+            Assert.DoesNotContain(wrong, error.ToString());
+            Assert.False(File.Exists(inventory.KnownHostsPath!));
         }
 
         [Fact]

@@ -15,7 +15,7 @@ namespace HaPg.Components.Common
             if (!IsPlain(name))
             {
                 throw new HaPgValidationException("HaPg.Components.InvalidName",
-                    $"{what} '{name}' must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                    $"{what} '{ControlCharacters.Safe(name)}' must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit.",
                     target, System.Management.Automation.ErrorCategory.InvalidArgument);
             }
         }

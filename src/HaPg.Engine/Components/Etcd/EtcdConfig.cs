@@ -47,13 +47,13 @@ namespace HaPg.Components.Etcd
                 if (!Names.IsPlain(member.Name))
                 {
                     issues.Add(new ValidationIssue("HaPg.Components.InvalidName", IssueSeverity.Error,
-                        $"Node '{member.Name}': an etcd member name must be letters, digits, '-', '_' or '.'.", member));
+                        $"Node '{ControlCharacters.Safe(member.Name)}': an etcd member name must be letters, digits, '-', '_' or '.'.", member));
                 }
 
                 if (!System.Net.IPAddress.TryParse(member.Address, out _))
                 {
                     issues.Add(new ValidationIssue("HaPg.Components.AddressNotIp", IssueSeverity.Error,
-                        $"Node '{member.Name}': etcd needs a literal IP address, not '{member.Address}'.", member));
+                        $"Node '{ControlCharacters.Safe(member.Name)}': etcd needs a literal IP address, not '{ControlCharacters.Safe(member.Address)}'.", member));
                 }
             }
 
@@ -86,7 +86,7 @@ namespace HaPg.Components.Etcd
                 inventory.NodesWithRole(HaPgRole.Etcd).Select(n => n.Name + "=" + Url(n, ports.EtcdPeer)));
 
             var sb = new StringBuilder();
-            sb.Append("# Managed by HaPg for node ").Append(member.Name).Append(" of cluster ").Append(inventory.ClusterName).Append(".\n");
+            sb.Append("# Managed by HaPg for node ").Append(HeaderText.Of(member.Name)).Append(" of cluster ").Append(HeaderText.Of(inventory.ClusterName)).Append(".\n");
             void Line(string key, string value) => sb.Append(key).Append("=\"").Append(value).Append("\"\n");
             Line("ETCD_NAME", member.Name);
             Line("ETCD_DATA_DIR", DataDir(inventory));

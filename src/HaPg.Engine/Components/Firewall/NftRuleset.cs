@@ -75,7 +75,7 @@ namespace HaPg.Components.Firewall
             var node = rules.Select(r => r.Node).FirstOrDefault() ?? string.Empty;
             var sb = new StringBuilder();
             sb.Append("#!/usr/sbin/nft -f\n");
-            sb.Append("# Managed by HaPg for node ").Append(node).Append(". Touches only table inet ").Append(TableName).Append(".\n");
+            sb.Append("# Managed by HaPg for node ").Append(HeaderText.Of(node)).Append(". Touches only table inet ").Append(TableName).Append(".\n");
             sb.Append("# Declare, delete and re-create: loading this file again replaces the table atomically.\n");
             sb.Append("table inet ").Append(TableName).Append('\n');
             sb.Append("delete table inet ").Append(TableName).Append('\n');

@@ -58,7 +58,7 @@ namespace HaPg.Components.Haproxy
             string Bind(string address, int port) => NetAddress.HostPort(IPAddress.Parse(address), port);
 
             var sb = new StringBuilder();
-            sb.Append("# Managed by HaPg for node ").Append(node.Name).Append(" of cluster ").Append(inventory.ClusterName).Append(".\n");
+            sb.Append("# Managed by HaPg for node ").Append(HeaderText.Of(node.Name)).Append(" of cluster ").Append(HeaderText.Of(inventory.ClusterName)).Append(".\n");
             sb.Append("global\n");
             sb.Append("\tlog /dev/log local0\n");
             sb.Append("\tlog /dev/log local1 notice\n");

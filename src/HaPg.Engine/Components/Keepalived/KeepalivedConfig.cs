@@ -84,6 +84,7 @@ namespace HaPg.Components.Keepalived
                     System.Management.Automation.ErrorCategory.InvalidArgument);
             }
 
+            Names.RequirePlain(node.Name, "Node name", node); // router_id carries it
             var version3 = NeedsVersion3(advertSeconds);
             var proxies = inventory.NodesWithRole(HaPgRole.Haproxy).ToList();
             if (!node.HasRole(HaPgRole.Haproxy))
@@ -111,7 +112,7 @@ namespace HaPg.Components.Keepalived
             string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 
             var sb = new StringBuilder();
-            sb.Append("# Managed by HaPg for node ").Append(node.Name).Append(" of cluster ").Append(inventory.ClusterName).Append(".\n");
+            sb.Append("# Managed by HaPg for node ").Append(HeaderText.Of(node.Name)).Append(" of cluster ").Append(HeaderText.Of(inventory.ClusterName)).Append(".\n");
             sb.Append("global_defs {\n");
             sb.Append("\trouter_id hapg_").Append(node.Name).Append('\n');
             sb.Append("\tenable_script_security\n");

@@ -143,7 +143,7 @@ namespace HaPg.Components.Patroni
         /// <summary>The config file: 0600 postgres:postgres (it holds every cluster password).</summary>
         public static DesiredFile Render(HaPgInventory inventory, HaPgNode node, int postgresMajor, PatroniSettings settings, PatroniPasswords passwords) =>
             new DesiredFile(FilePath,
-                "# Managed by HaPg for node " + node.Name + ". Changes to bootstrap.dcs only apply through PATCH /config.\n" +
+                "# Managed by HaPg for node " + HeaderText.Of(node.Name) + ". Changes to bootstrap.dcs only apply through PATCH /config.\n" +
                 DataTree.ToYaml(Build(inventory, node, postgresMajor, settings, passwords)),
                 "0600", "postgres", "postgres", containsSecrets: true);
 
@@ -163,7 +163,7 @@ namespace HaPg.Components.Patroni
             if (!Names.IsPlain(node.Name) || !Names.IsPlain(inventory.ClusterName))
             {
                 issues.Add(new ValidationIssue("HaPg.Components.InvalidName", IssueSeverity.Error,
-                    $"Node '{node.Name}' / cluster '{inventory.ClusterName}': names must be letters, digits, '-', '_' or '.'.", node));
+                    $"Node '{ControlCharacters.Safe(node.Name)}' / cluster '{ControlCharacters.Safe(inventory.ClusterName)}': names must be letters, digits, '-', '_' or '.'.", node));
             }
 
             if (!inventory.NodesWithRole(HaPgRole.Etcd).Any())

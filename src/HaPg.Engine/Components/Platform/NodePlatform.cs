@@ -38,8 +38,8 @@ namespace HaPg.Components.Platform
             "if command -v apt-cache >/dev/null 2>&1; then LC_ALL=C apt-cache policy " + string.Join(" ", Packages) + " 2>/dev/null; " +
             "else echo 'no apt-cache'; fi; true";
 
-        private static readonly Regex PackageLine = new Regex(@"^([a-z0-9][a-z0-9+.-]*):$", RegexOptions.CultureInvariant);
-        private static readonly Regex VersionLine = new Regex(@"^\s+(Installed|Candidate):\s*(\S+)\s*$", RegexOptions.CultureInvariant);
+        private static readonly Regex PackageLine = new Regex(@"\A([a-z0-9][a-z0-9+.-]*):\z", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionLine = new Regex(@"\A\s+(Installed|Candidate):\s*(\S+)\s*\z", RegexOptions.CultureInvariant);
 
         public NodePlatform(string node, OsRelease os, string? codename, bool hasApt, IEnumerable<AptPackage> packages)
         {

@@ -11,7 +11,7 @@ namespace HaPg.Tests.Components.Keepalived
     public sealed class VirtualIPTests
     {
         /// <summary>PostgreSQL and etcd on node-1..3, HAProxy on node-4 and node-5, the virtual IP 10.0.0.50/24.</summary>
-        private static HaPgInventory TwoProxies()
+        internal static HaPgInventory TwoProxies()
         {
             var inventory = InventoryValidatorTests.Valid();
             inventory.Nodes.ForEach(n => n.Roles = HaPgRole.Postgres | HaPgRole.Etcd);
