@@ -44,7 +44,7 @@ namespace HaPg.PowerShell
             if (!inventories.Any(i => ReferenceEquals(i, Inventory)))
             {
                 // The inventory is a mutable object: validate it again, once, before anything acts on it (a pool, a host, a file).
-                InventoryPreflight.ThrowOnErrors(this, InventoryValidator.Validate(Inventory, File.Exists));
+                InventoryPreflight.ThrowOnErrors(this, InventoryValidator.Validate(Inventory, File.Exists).Where(i => !InventoryValidator.IsShapeCheck(i.Id)).ToList());
                 inventories.Add(Inventory);
                 OnFirstInput(Inventory);
             }

@@ -25,6 +25,15 @@ namespace HaPg.Inventory
         /// Every finding. A control character in any string field is reported alone (one HaPg.Inventory.ControlCharacter error
         /// per field): the other checks' messages would quote the raw value.
         /// </summary>
+        /// <summary>
+        /// The checks of the cluster's shape (roles, and how many nodes have each), which New-HaPgInventory and Import-HaPgInventory
+        /// apply, and each installing cmdlet checks for its own component; not re-applied to an inventory a cmdlet is given, so
+        /// that Test-HaPgConnection, say, still works on part of one.
+        /// </summary>
+        public static bool IsShapeCheck(string id) => id == InventoryErrorIds.RolesRequired || id == InventoryErrorIds.NodeWithoutRole
+            || id == InventoryErrorIds.TooFewPostgresNodes || id == InventoryErrorIds.NoEtcdMember || id == InventoryErrorIds.NoHaproxyNode
+            || id == InventoryErrorIds.LayoutNotApplicable || id == InventoryErrorIds.VirtualIPRequired;
+
         public static IReadOnlyList<ValidationIssue> Validate(HaPgInventory inventory, Func<string, bool> fileExists)
         {
             var control = CheckControlCharacters(inventory);

@@ -76,7 +76,7 @@ namespace HaPg.Operations
             var ca = operation.ClusterCa();
             if (ca is { HasKey: false })
             {
-                throw new HaPgValidationException("HaPg.Tls.CaKeyMissing",
+                throw new HaPgValidationException(TlsErrorIds.CaKeyMissing,
                     "Rotating certificates needs the cluster CA's key, which this session does not hold: import the inventory with its secrets file (Import-HaPgInventory -SecretsPath).",
                     inventory, System.Management.Automation.ErrorCategory.SecurityError);
             }

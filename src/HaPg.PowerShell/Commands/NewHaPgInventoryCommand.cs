@@ -256,7 +256,7 @@ namespace HaPg.PowerShell.Commands
 
             if (CaCertificatePath is null || CaKeyPath is null)
             {
-                ThrowTerminatingError(new HaPgValidationException("HaPg.Tls.CaIncomplete", "-CaCertificatePath and -CaKeyPath go together: HaPg issues the nodes' certificates with the CA's key.",
+                ThrowTerminatingError(new HaPgValidationException(TlsErrorIds.CaIncomplete, "-CaCertificatePath and -CaKeyPath go together: HaPg issues the nodes' certificates with the CA's key.",
                     inventory, ErrorCategory.InvalidArgument).ToErrorRecord());
             }
 
@@ -274,7 +274,7 @@ namespace HaPg.PowerShell.Commands
             }
             catch (System.IO.IOException ex)
             {
-                ThrowTerminatingError(new HaPgValidationException("HaPg.Tls.CaUnreadable", "The CA files cannot be read: " + ex.Message, inventory,
+                ThrowTerminatingError(new HaPgValidationException(TlsErrorIds.CaUnreadable, "The CA files cannot be read: " + ex.Message, inventory,
                     ErrorCategory.ReadError).ToErrorRecord());
             }
         }

@@ -90,6 +90,7 @@ namespace HaPg.Tests.Remote
         public void UnreachableNodeGivesItsObjectAndANonTerminatingError()
         {
             var inventory = sshd.Inventory(sshd.KnownHosts(trusted: true));
+            inventory.Nodes[0].Address = "127.0.0.2"; // another loopback address: one node per address, as the inventory requires
             inventory.Nodes[0].Port = TestSshd.FreePort();
             inventory.Nodes.Add(new HaPg.Inventory.HaPgNode { Name = "node-2", Address = "127.0.0.1", Port = sshd.Port, User = sshd.User, KeyPath = sshd.KeyPath });
             var (output, errors) = powershell.Invoke("Test-HaPgConnection -Inventory $inv -ThrottleLimit 2", new Dictionary<string, object?> { ["inv"] = inventory });

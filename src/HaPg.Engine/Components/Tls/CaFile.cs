@@ -19,7 +19,7 @@ namespace HaPg.Components.Tls
             var pem = inventory.Secrets.CaCertificatePem;
             if (string.IsNullOrEmpty(pem))
             {
-                throw new HaPgValidationException("HaPg.Tls.NoCa",
+                throw new HaPgValidationException(TlsErrorIds.NoCa,
                     "This session holds no cluster CA certificate to verify PostgreSQL with; it is read from the nodes by the installing cmdlets, or imported with the secrets file.",
                     inventory, System.Management.Automation.ErrorCategory.SecurityError);
             }

@@ -92,7 +92,7 @@ namespace HaPg.Components.Tls
 
             if (!authority.HasKey)
             {
-                throw new HaPgRemoteException("HaPg.Tls.CaKeyMissing", System.Management.Automation.ErrorCategory.SecurityError, node,
+                throw new HaPgRemoteException(TlsErrorIds.CaKeyMissing, System.Management.Automation.ErrorCategory.SecurityError, node,
                     $"{node.Name}: {Identity.CertificatePath} needs a new certificate ({reason}), but this session holds only the cluster CA's " +
                     "certificate, not its key. Import the inventory with the secrets file that holds caPrivateKey (Import-HaPgInventory -SecretsPath).");
             }

@@ -27,7 +27,7 @@ namespace HaPg.Components.Tls
             var distinct = found.GroupBy(f => f.Info?.Sha256Fingerprint ?? "unreadable").ToList();
             if (distinct.Count > 1)
             {
-                throw new HaPgValidationException("HaPg.Tls.CaMismatch",
+                throw new HaPgValidationException(TlsErrorIds.CaMismatch,
                     "The nodes trust different CAs in " + TlsIdentity.CaPath + ": " +
                     string.Join("; ", distinct.Select(g => $"{g.Key}: {string.Join(", ", g.Select(f => f.Node))}")) +
                     ". Import the secrets file of the CA to keep (Import-HaPgInventory -SecretsPath); its nodes' certificates stay, the others are re-issued.",

@@ -23,5 +23,17 @@ namespace HaPg.Components.Tls
 
         /// <summary>A cluster name, node name or address a certificate cannot carry.</summary>
         public const string InvalidName = "HaPg.Tls.InvalidName";
+
+        /// <summary>The session holds no CA certificate to verify a server with.</summary>
+        public const string NoCa = "HaPg.Tls.NoCa";
+
+        /// <summary>The nodes trust different CAs, and the session holds none of them.</summary>
+        public const string CaMismatch = "HaPg.Tls.CaMismatch";
+
+        /// <summary>-CaCertificatePath without -CaKeyPath, or the other way round.</summary>
+        public const string CaIncomplete = "HaPg.Tls.CaIncomplete";
+
+        /// <summary>A CA file the user gave cannot be read.</summary>
+        public const string CaUnreadable = "HaPg.Tls.CaUnreadable";
     }
 }
