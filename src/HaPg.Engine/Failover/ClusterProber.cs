@@ -41,6 +41,7 @@ namespace HaPg.Failover
         private readonly FailoverEventLog events;
         private readonly Func<HaPgNode, Task<IRemoteHost>> hostFor;
         private readonly SecureString password;
+        private readonly System.Net.Security.RemoteCertificateValidationCallback certificateCheck;
         private readonly List<ProbeSample> samples = new List<ProbeSample>();
         private readonly HashSet<string> writableWithoutLock = new HashSet<string>();
         private string? patroniLeader;
@@ -49,13 +50,14 @@ namespace HaPg.Failover
         private int virtualIPOnTwoNodes;
 
         public ClusterProber(HaPgInventory inventory, FailoverClock clock, FailoverEventLog events, Func<HaPgNode, Task<IRemoteHost>> hostFor,
-            SecureString superuserPassword, string initialLeader)
+            SecureString applicationPassword, string initialLeader)
         {
             this.inventory = inventory;
+            certificateCheck = PostgresClientTls.For(inventory);
             this.clock = clock;
             this.events = events;
             this.hostFor = hostFor;
-            password = superuserPassword;
+            password = applicationPassword;
             patroniLeader = initialLeader;
             haproxyPrimary = initialLeader;
         }
@@ -121,7 +123,7 @@ namespace HaPg.Failover
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                     timeout.CancelAfter(TimeSpan.FromMilliseconds(900));
-                    using var connection = new NpgsqlConnection(ConnectionString(node));
+                    using var connection = new NpgsqlConnection(ConnectionString(node)) { UserCertificateValidationCallback = certificateCheck };
                     await connection.OpenAsync(timeout.Token).ConfigureAwait(false);
                     using var command = new NpgsqlCommand("select pg_is_in_recovery()", connection);
                     writable = !(bool)(await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false))!;
@@ -307,8 +309,7 @@ namespace HaPg.Failover
             Database = "postgres",
             Username = ApplicationRole.Name,
             Password = password.ToPlainText(),
-            SslMode = SslMode.VerifyFull,
-            RootCertificate = CaFile.For(inventory),
+            SslMode = SslMode.Require,
             Pooling = false,
             Timeout = 1,
             CommandTimeout = 1,

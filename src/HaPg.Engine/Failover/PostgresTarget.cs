@@ -29,8 +29,8 @@ namespace HaPg.Failover
         public string Database { get; }
         public string User { get; }
 
-        /// <summary>The CA file the server's certificate must chain to, with its name matching <see cref="Host"/> (VerifyFull); null: no TLS required.</summary>
-        public string? RootCertificatePath { get; set; }
+        /// <summary>How the server's certificate is checked, TLS then being required (see <see cref="Components.Tls.PostgresClientTls"/>); null: no TLS required.</summary>
+        public System.Net.Security.RemoteCertificateValidationCallback? CertificateCheck { get; set; }
 
         /// <summary>host:port, the name writer events carry.</summary>
         public string Endpoint => $"{Host}:{Port}";
@@ -50,7 +50,7 @@ namespace HaPg.Failover
                 : inventory.NodesWithRole(HaPgRole.Haproxy).First().Address;
             return new PostgresTarget(host, inventory.Ports.HaproxyPrimary, "postgres", Components.Postgres.ApplicationRole.Name, inventory.Secrets.ApplicationPassword!)
             {
-                RootCertificatePath = Components.Tls.CaFile.For(inventory),
+                CertificateCheck = Components.Tls.PostgresClientTls.For(inventory),
             };
         }
     }

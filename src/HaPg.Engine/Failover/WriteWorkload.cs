@@ -67,10 +67,9 @@ namespace HaPg.Failover
                 // On timeout do not wait for the server to confirm the cancel (it may be frozen): drop the connection.
                 CancellationTimeout = -1,
             };
-            if (target.RootCertificatePath is string root)
+            if (target.CertificateCheck is not null)
             {
-                builder.SslMode = SslMode.VerifyFull;
-                builder.RootCertificate = root;
+                builder.SslMode = SslMode.Require;
             }
 
             connectionString = builder.ConnectionString;
@@ -236,7 +235,7 @@ namespace HaPg.Failover
         /// </summary>
         private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
         {
-            var connection = new NpgsqlConnection(connectionString);
+            var connection = new NpgsqlConnection(connectionString) { UserCertificateValidationCallback = Target.CertificateCheck };
             var open = connection.OpenAsync(cancellationToken);
             var bound = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (cancellationToken.Register(() => bound.TrySetResult(true)))

@@ -22,7 +22,15 @@ namespace HaPg.Tests.Failover
         private readonly string dataDirectory;
         private readonly string password = Guid.NewGuid().ToString("N");
 
+        private readonly string startOptions = string.Empty;
+
         public PostgresServer()
+            : this(null)
+        {
+        }
+
+        /// <param name="tls">A certificate and key to serve TLS with (ssl = on), e.g. issued by a test's own cluster CA.</param>
+        public PostgresServer(HaPg.Components.Tls.IssuedCertificate? tls)
         {
             binDirectory = Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
@@ -39,6 +47,17 @@ namespace HaPg.Tests.Failover
             {
                 Run("chown", "postgres:postgres", directory);
                 RunAsPostgres("initdb", "-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync");
+                if (tls is not null)
+                {
+                    var certificate = Path.Combine(directory, "server.crt");
+                    var key = Path.Combine(directory, "server.key");
+                    File.WriteAllText(certificate, tls.CertificatePem);
+                    File.WriteAllText(key, tls.PrivateKeyPem);
+                    File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    Run("chown", "postgres:postgres", certificate, key);
+                    startOptions = $" -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}";
+                }
+
                 Start();
                 using var admin = OpenAdmin();
                 // Over the trusted socket, so the password goes into SQL, never onto a command line.
@@ -64,7 +83,7 @@ namespace HaPg.Tests.Failover
         }
 
         public void Start() => RunAsPostgres("pg_ctl", "-D", dataDirectory, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1", "start");
+            "-o", $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1{startOptions}", "start");
 
         /// <summary>Kills the server without a shutdown checkpoint, as a crash would.</summary>
         public void Crash() => RunAsPostgres("pg_ctl", "-D", dataDirectory, "-m", "immediate", "-w", "stop");

@@ -24,8 +24,7 @@ namespace HaPg.Components.Keepalived
                 Database = "postgres",
                 Username = ApplicationRole.Name,
                 Password = inventory.Secrets.ApplicationPassword?.ToPlainText(),
-                SslMode = SslMode.VerifyFull,
-                RootCertificate = CaFile.For(inventory),
+                SslMode = SslMode.Require,
                 ApplicationName = "hapg-check",
                 Pooling = false,
                 Timeout = 5,
@@ -33,7 +32,7 @@ namespace HaPg.Components.Keepalived
             };
             try
             {
-                using var connection = new NpgsqlConnection(builder.ConnectionString);
+                using var connection = new NpgsqlConnection(builder.ConnectionString) { UserCertificateValidationCallback = PostgresClientTls.For(inventory) };
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 using var command = new NpgsqlCommand("select host(inet_server_addr()), txid_current()", connection);
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,35 @@
+using System;
+using System.Threading;
+using HaPg.Components.Tls;
+using HaPg.Failover;
+using Xunit;
+
+namespace HaPg.Tests.Failover
+{
+    /// <summary>
+    /// The writer's TLS against a real PostgreSQL serving a certificate of a test CA: VerifyFull against the CA file works
+    /// for the address the certificate names, and refuses another CA. Needs root and Debian's postgresql package.
+    /// </summary>
+    public sealed class PostgresTlsClientTests
+    {
+        [Fact]
+        public void TheWriterVerifiesTheServerAgainstTheClusterCaAndItsAddress()
+        {
+            var ca = ClusterCa.Generate("tlstest", DateTimeOffset.UtcNow);
+            using var server = new PostgresServer(ca.Issue("pg1", "127.0.0.1", DateTimeOffset.UtcNow));
+            var target = server.Target;
+            target.CertificateCheck = PostgresClientTls.Against(ca.CertificatePem);
+            new WriteWorkload(target, "tls", new FailoverClock()).CreateTableAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+            var other = server.Target;
+            other.CertificateCheck = PostgresClientTls.Against(ClusterCa.Generate("other", DateTimeOffset.UtcNow).CertificatePem);
+            Assert.ThrowsAny<Exception>(() => new WriteWorkload(other, "tls", new FailoverClock()).CreateTableAsync(CancellationToken.None).GetAwaiter().GetResult());
+
+            // The certificate names 127.0.0.1, not localhost's other address: a name it does not carry is refused too.
+            using var unnamed = new PostgresServer(ca.Issue("pg1", "10.9.9.9", DateTimeOffset.UtcNow, new[] { "db.example" }));
+            var wrongName = unnamed.Target;
+            wrongName.CertificateCheck = PostgresClientTls.Against(ca.CertificatePem);
+            Assert.ThrowsAny<Exception>(() => new WriteWorkload(wrongName, "tls", new FailoverClock()).CreateTableAsync(CancellationToken.None).GetAwaiter().GetResult());
+        }
+    }
+}
