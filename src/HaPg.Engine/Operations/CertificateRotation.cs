@@ -193,7 +193,7 @@ namespace HaPg.Operations
             return result;
         }
 
-        /// <summary>The longest stretch between acknowledged writes (or the writer's start) that overlaps [from, to].</summary>
+        /// <summary>The longest stretch between acknowledged writes (or the writer's start, or its last attempt) that overlaps [from, to].</summary>
         public static TimeSpan? LongestGap(IReadOnlyCollection<WriteAttempt> attempts, DateTimeOffset from, DateTimeOffset to)
         {
             if (attempts.Count == 0)
@@ -203,6 +203,7 @@ namespace HaPg.Operations
 
             var marks = new List<DateTimeOffset> { attempts.Min(a => a.Start) };
             marks.AddRange(attempts.Where(a => a.Outcome == WriteOutcome.Acknowledged).Select(a => a.End).OrderBy(t => t));
+            marks.Add(attempts.Max(a => a.End)); // the writer's last attempt: a stall it never came out of still counts
             var longest = TimeSpan.Zero;
             for (var i = 1; i < marks.Count; i++)
             {

@@ -45,6 +45,10 @@ namespace HaPg.Tests.Operations
 
         public string? this[string path] => files.TryGetValue(path, out var file) ? file.Content : null;
 
+        /// <summary>The mode ("0600"), owner and group of the file at <paramref name="path"/>, or null when there is none.</summary>
+        public (string Mode, string Owner, string Group)? State(string path) =>
+            files.TryGetValue(path, out var file) ? (file.Mode.PadLeft(4, '0'), file.Owner, file.Group) : ((string, string, string)?)null;
+
         /// <summary>Puts <paramref name="file"/> on the node as if deployed.</summary>
         public FakeFiles Put(DesiredFile file)
         {

@@ -62,18 +62,21 @@ namespace HaPg.Components.Cluster
                 }
 
                 var certificates = facts.Certificates;
-                var expired = certificates.Where(c => c.Value is null || c.Value.NotAfter <= now).Select(c => c.Key + (c.Value is null ? " (unreadable)" : " expired " + c.Value.NotAfter.ToString("yyyy-MM-dd"))).ToList();
+                var expired = certificates.Where(c => c.Value is null || c.Value.NotAfter <= now).Select(c => c.Key + (c.Value is null ? " (unreadable)" : " expired " + Day(c.Value.NotAfter))).ToList();
                 var soon = certificates.Where(c => c.Value is not null && c.Value.NotAfter > now && c.Value.NotAfter - now < CertificatePolicy.RenewBefore)
-                    .Select(c => $"{c.Key} expires {c.Value!.NotAfter:yyyy-MM-dd}").ToList();
+                    .Select(c => $"{c.Key} expires {Day(c.Value!.NotAfter)}").ToList();
                 var missing = TlsProbe.CertificatePaths(node).Where(p => !certificates.ContainsKey(p)).ToList();
                 var first = certificates.Values.Where(c => c is not null).Select(c => c!.NotAfter).DefaultIfEmpty().Min();
                 yield return new ClusterCheck(CertificateExpiry, node.Name, expired.Count == 0 && missing.Count == 0,
                     expired.Count + missing.Count > 0 ? string.Join("; ", expired.Concat(missing.Select(m => m + " missing")))
                     : soon.Count > 0 ? string.Join("; ", soon) + $" (within {CertificatePolicy.RenewBefore.TotalDays:N0} days: Update-HaPgCertificate)"
-                    : $"{certificates.Count} certificate(s), the first to expire on {first:yyyy-MM-dd}",
+                    : $"{certificates.Count} certificate(s), the first to expire on {Day(first)}",
                     warning: soon.Count > 0);
             }
         }
+
+        /// <summary>A date as yyyy-MM-dd in the Gregorian calendar, whatever the session's culture.</summary>
+        private static string Day(DateTimeOffset time) => time.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>Where clients come from: every HAProxy node and each client network (its first address stands for it).</summary>
         private static IEnumerable<(string Name, IPAddress Address)> SuperuserSources(HaPgInventory inventory) =>
