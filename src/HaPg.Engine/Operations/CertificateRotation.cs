@@ -162,7 +162,7 @@ namespace HaPg.Operations
             {
                 var pem = await context.Host.ReadFileAsync(step.Identity.CertificatePath, context.CancellationToken).ConfigureAwait(false);
                 var info = pem is null ? null : CertificateInfo.Parse(pem);
-                result.Certificates.Add($"{step.Identity.CertificatePath} until {info?.NotAfter:yyyy-MM-dd}");
+                result.Certificates.Add(step.Identity.CertificatePath + " until " + info?.NotAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 if (info is not null && (result.NotAfter is null || info.NotAfter < result.NotAfter))
                 {
                     result.NotAfter = info.NotAfter;

@@ -55,7 +55,8 @@ namespace HaPg.Tests.Failover
                     File.WriteAllText(key, tls.PrivateKeyPem);
                     File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                     Run("chown", "postgres:postgres", certificate, key);
-                    startOptions = $" -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}";
+                    // Also on 127.0.0.2, an address HaPg's certificates never name: a client that checks names must refuse it there.
+                    startOptions = $" -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key} -c listen_addresses=127.0.0.1,127.0.0.2";
                 }
 
                 Start();
@@ -75,15 +76,18 @@ namespace HaPg.Tests.Failover
 
         public PostgresTarget Target => TargetWithPassword(password);
 
-        public PostgresTarget TargetWithPassword(string secret)
+        public PostgresTarget TargetWithPassword(string secret, string host = "127.0.0.1")
         {
             var secure = new SecureString();
             foreach (var c in secret) secure.AppendChar(c);
-            return new PostgresTarget("127.0.0.1", Port, Role, Role, secure);
+            return new PostgresTarget(host, Port, Role, Role, secure);
         }
 
+        /// <summary>The role's target at another address the server listens on (with TLS: 127.0.0.2).</summary>
+        public PostgresTarget TargetAt(string host) => TargetWithPassword(password, host);
+
         public void Start() => RunAsPostgres("pg_ctl", "-D", dataDirectory, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1{startOptions}", "start");
+            "-o", $"-p {Port} -k {directory} {(startOptions.Length > 0 ? startOptions.Trim() : "-c listen_addresses=127.0.0.1")}", "start");
 
         /// <summary>Kills the server without a shutdown checkpoint, as a crash would.</summary>
         public void Crash() => RunAsPostgres("pg_ctl", "-D", dataDirectory, "-m", "immediate", "-w", "stop");

@@ -23,8 +23,8 @@ namespace HaPg.Tests.Results
             },
             {
                 new ClusterCheck("ReplicaStreaming", "node-3", false, "not a member of the cluster"),
-                new[] { "Name", "Node", "Passed", "Detail" },
-                new[] { "ReplicaStreaming", "node-3", "False", "not a member of the cluster" }
+                new[] { "Name", "Node", "Result", "Detail" },
+                new[] { "ReplicaStreaming", "node-3", "FAIL", "not a member of the cluster" }
             },
             {
                 new FirewallRule("node-5", "haproxy-replicas", 5001, new[] { "10.0.0.0/24", "192.168.1.0/24" }),

@@ -109,7 +109,7 @@ namespace HaPg.Components.Tls
                 await host.WriteFileAsync(Identity.CertificatePath, issued.CertificatePem, "0644", owner, owner, null, ct).ConfigureAwait(false);
             }
 
-            changed.Add($"issued, valid until {issued.Info.NotAfter:yyyy-MM-dd} ({reason})");
+            changed.Add($"issued, valid until {issued.Info.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} ({reason})");
             return StepOutcome.ChangedBy(Name, string.Join(", ", changed));
 
             async Task EnsureAsync(string path, string content, string mode, string what)
