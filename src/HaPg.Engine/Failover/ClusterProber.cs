@@ -41,7 +41,7 @@ namespace HaPg.Failover
         private readonly FailoverEventLog events;
         private readonly Func<HaPgNode, Task<IRemoteHost>> hostFor;
         private readonly SecureString password;
-        private readonly System.Net.Security.RemoteCertificateValidationCallback certificateCheck;
+        private readonly Dictionary<string, System.Net.Security.RemoteCertificateValidationCallback> certificateChecks;
         private readonly List<ProbeSample> samples = new List<ProbeSample>();
         private readonly HashSet<string> writableWithoutLock = new HashSet<string>();
         private string? patroniLeader;
@@ -53,7 +53,7 @@ namespace HaPg.Failover
             SecureString applicationPassword, string initialLeader)
         {
             this.inventory = inventory;
-            certificateCheck = PostgresClientTls.For(inventory);
+            certificateChecks = inventory.NodesWithRole(HaPgRole.Postgres).ToDictionary(n => n.Name, n => PostgresClientTls.For(inventory, n.Address));
             this.clock = clock;
             this.events = events;
             this.hostFor = hostFor;
@@ -123,7 +123,7 @@ namespace HaPg.Failover
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                     timeout.CancelAfter(TimeSpan.FromMilliseconds(900));
-                    using var connection = new NpgsqlConnection(ConnectionString(node)) { UserCertificateValidationCallback = certificateCheck };
+                    using var connection = new NpgsqlConnection(ConnectionString(node)) { UserCertificateValidationCallback = certificateChecks[node.Name] };
                     await connection.OpenAsync(timeout.Token).ConfigureAwait(false);
                     using var command = new NpgsqlCommand("select pg_is_in_recovery()", connection);
                     writable = !(bool)(await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false))!;

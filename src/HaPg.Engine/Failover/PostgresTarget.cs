@@ -50,7 +50,7 @@ namespace HaPg.Failover
                 : inventory.NodesWithRole(HaPgRole.Haproxy).First().Address;
             return new PostgresTarget(host, inventory.Ports.HaproxyPrimary, "postgres", Components.Postgres.ApplicationRole.Name, inventory.Secrets.ApplicationPassword!)
             {
-                CertificateCheck = Components.Tls.PostgresClientTls.For(inventory),
+                CertificateCheck = Components.Tls.PostgresClientTls.For(inventory, host),
             };
         }
     }

@@ -39,9 +39,11 @@ namespace HaPg.Components.Cluster
                 if (node.HasRole(HaPgRole.Etcd))
                 {
                     var answer = facts.EtcdWithoutCertificate ?? "no answer";
-                    yield return new ClusterCheck(EtcdClientAuth, node.Name, answer.StartsWith("refused:", StringComparison.Ordinal)
-                                                                       && answer.IndexOf("certificate", StringComparison.OrdinalIgnoreCase) >= 0,
-                        "a client without a certificate: " + answer);
+                    var refused = answer.StartsWith("refused:", StringComparison.Ordinal);
+                    yield return new ClusterCheck(EtcdClientAuth, node.Name, refused && facts.EtcdWithCertificateServed == true,
+                        "without a client certificate: " + answer + (facts.EtcdWithCertificateServed == true
+                            ? "; with the node's: served"
+                            : "; with the node's: not served either, so the refusal proves nothing"));
                 }
 
                 if (node.HasRole(HaPgRole.Postgres))

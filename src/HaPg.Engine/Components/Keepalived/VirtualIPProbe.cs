@@ -32,7 +32,7 @@ namespace HaPg.Components.Keepalived
             };
             try
             {
-                using var connection = new NpgsqlConnection(builder.ConnectionString) { UserCertificateValidationCallback = PostgresClientTls.For(inventory) };
+                using var connection = new NpgsqlConnection(builder.ConnectionString) { UserCertificateValidationCallback = PostgresClientTls.For(inventory, builder.Host!) };
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 using var command = new NpgsqlCommand("select host(inet_server_addr()), txid_current()", connection);
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -14,6 +14,9 @@ namespace HaPg.Components.Tls
         /// <summary>"refused: …" or "served: …" for etcdctl without a client certificate; null on a node without etcd.</summary>
         public string? EtcdWithoutCertificate { get; set; }
 
+        /// <summary>Whether the same etcdctl request, with the node's client certificate, was answered; null on a node without etcd.</summary>
+        public bool? EtcdWithCertificateServed { get; set; }
+
         /// <summary>Each certificate file the node holds; null where it could not be read as one.</summary>
         public Dictionary<string, CertificateInfo?> Certificates { get; } = new Dictionary<string, CertificateInfo?>();
     }

@@ -75,9 +75,15 @@ namespace HaPg.Components.Tls
 
             if (node.HasRole(HaPgRole.Etcd))
             {
-                sb.Append("out=$(ETCDCTL_API=3 etcdctl --endpoints=https://").Append(NetAddress.HostPort(node, inventory.Ports.EtcdClient))
-                  .Append(" --cacert=").Append(TlsIdentity.CaPath).Append(" --dial-timeout=3s --command-timeout=3s endpoint health 2>&1); ")
+                // The same request with and without the node's client certificate: only the certificate differs, so a refusal
+                // without it and an answer with it show that etcd requires one (the refusal itself reads "certificate required"
+                // or, when the server drops the handshake first, "broken pipe").
+                var etcdctl = "ETCDCTL_API=3 etcdctl --endpoints=https://" + NetAddress.HostPort(node, inventory.Ports.EtcdClient) +
+                              " --cacert=" + TlsIdentity.CaPath + " --dial-timeout=3s --command-timeout=3s";
+                sb.Append("out=$(").Append(etcdctl).Append(" endpoint health 2>&1); ")
                   .Append("echo \"nocert $? $( (echo \"$out\" | grep -io -m1 '[a-z: ]*certificate[a-z ]*' || echo \"$out\" | tail -1) | tr -c '[:print:]' ' ' | cut -c1-160)\"\n");
+                sb.Append(etcdctl).Append(" --cert=").Append(TlsIdentity.Etcd.CertificatePath).Append(" --key=").Append(TlsIdentity.Etcd.KeyPath)
+                  .Append(" endpoint health >/dev/null 2>&1; echo \"withcert $?\"\n");
             }
 
             foreach (var path in CertificatePaths(node))
@@ -119,6 +125,10 @@ namespace HaPg.Components.Tls
                 else if (parts.Length >= 2 && parts[0] == "restapi")
                 {
                     facts.RestApiUnauthenticated = (parts[1] + (parts.Length == 3 ? " " + parts[2] : string.Empty)).Trim();
+                }
+                else if (parts.Length >= 2 && parts[0] == "withcert")
+                {
+                    facts.EtcdWithCertificateServed = parts[1] == "0";
                 }
                 else if (parts.Length >= 2 && parts[0] == "nocert")
                 {

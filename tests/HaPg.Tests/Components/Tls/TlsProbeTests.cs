@@ -37,11 +37,14 @@ namespace HaPg.Tests.Components.Tls
             return TlsProbe.Command(inventory, inventory.Nodes.Single(n => n.Name == node));
         }
 
-        /// <summary>No line reads a key: no key path at all, and the combined HAProxy file only through the certificate range.</summary>
+        /// <summary>
+        /// No line reads a key: a key path only as etcdctl's --key (etcdctl uses it, nothing prints it), and the combined HAProxy
+        /// file only through the certificate range.
+        /// </summary>
         private static void ReadsNoKey(string command)
         {
             Assert.DoesNotContain(TlsIdentity.Postgres.KeyPath, command);
-            Assert.DoesNotContain(TlsIdentity.Etcd.KeyPath, command);
+            Assert.DoesNotContain(TlsIdentity.Etcd.KeyPath, command.Replace("--key=" + TlsIdentity.Etcd.KeyPath + " endpoint health >/dev/null 2>&1", string.Empty));
             Assert.DoesNotContain("cat ", command);
             Assert.All(command.Split('\n').Where(l => l.Contains("sed ")),
                 l => Assert.Contains("sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' ", l));
@@ -59,8 +62,8 @@ namespace HaPg.Tests.Components.Tls
             Assert.Contains("'host=10.0.0.11 port=5433 dbname=postgres user=hapg-check sslmode=disable'", command);
             Assert.Contains("https://10.0.0.11:8009/restart", command);
             Assert.Contains(TlsProbe.RestartProbeBody, command);
-            Assert.Contains("etcdctl --endpoints=https://10.0.0.11:2389 --cacert=/etc/hapg/tls/ca.crt ", command);
-            Assert.DoesNotContain("--cert=", command);
+            Assert.Contains("etcdctl --endpoints=https://10.0.0.11:2389 --cacert=/etc/hapg/tls/ca.crt --dial-timeout=3s --command-timeout=3s endpoint health 2>&1", command);
+            Assert.Contains("--cert=/etc/hapg/tls/etcd.crt --key=/etc/hapg/tls/etcd.key endpoint health >/dev/null 2>&1; echo \"withcert $?\"", command);
             Assert.Contains("if [ -f /etc/hapg/tls/ca.crt ]", command);
             Assert.Contains("if [ -f /etc/hapg/tls/postgres.crt ]", command);
             Assert.Contains("if [ -f /etc/hapg/tls/etcd.crt ]", command);
@@ -109,6 +112,7 @@ namespace HaPg.Tests.Components.Tls
                 "plain postgresql psql: error: connection to server at \"10.0.0.11\", port 5432 failed: FATAL:  pg_hba.conf rejects connection for host \"10.0.0.11\", user \"hapg-check\", database \"postgres\", no encryption\n" +
                 "restapi 401\n" +
                 "nocert 1 remote error: tls: certificate required\n" +
+                "withcert 0\n" +
                 "--hapg-tls-- /etc/hapg/tls/ca.crt\n" + ca.CertificatePem +
                 "--hapg-tls-- /etc/hapg/tls/postgres.crt\n" + leaf.CertificatePem +
                 "--hapg-tls-- /etc/hapg/tls/etcd.crt\n";
@@ -121,6 +125,7 @@ namespace HaPg.Tests.Components.Tls
             Assert.EndsWith("database \"postgres\", no encryption", facts.Plaintext["postgresql"]);
             Assert.Equal("401", facts.RestApiUnauthenticated);
             Assert.Equal("refused: remote error: tls: certificate required", facts.EtcdWithoutCertificate);
+            Assert.True(facts.EtcdWithCertificateServed);
             Assert.Equal(3, facts.Certificates.Count);
             Assert.Equal(ca.Sha256Fingerprint, facts.Certificates["/etc/hapg/tls/ca.crt"]!.Sha256Fingerprint);
             Assert.Equal(leaf.Info.SerialHex, facts.Certificates["/etc/hapg/tls/postgres.crt"]!.SerialHex);
