@@ -74,28 +74,7 @@ BeforeAll {
         ((Invoke-HaPgLabCommand -Lab $Lab -Name $Name -Command "echo $b64 | base64 -d | python3 - 2>&1").Output -join "`n").Trim()
     }
 
-    # An HTTPS GET from this host, the server's certificate checked against the CA file and the name dialled (synchronously:
-    # the check is PowerShell, which runs on this thread only); returns the response's status line.
-    function Invoke-VerifiedGet([string] $Address, [int] $Port, [string] $CaFile) {
-        $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $CaFile))
-        $tcp = [Net.Sockets.TcpClient]::new($Address, $Port)
-        $tls = [Net.Security.SslStream]::new($tcp.GetStream(), $false, {
-                param($sender, $certificate, $chain, $errors)
-                $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
-                $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
-                $verify.ChainPolicy.RevocationMode = 'NoCheck'
-                $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
-                $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
-                    -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
-            }.GetNewClosure())
-        try {
-            $tls.AuthenticateAsClient($Address)
-            $request = [Text.Encoding]::ASCII.GetBytes("GET / HTTP/1.0`r`nHost: $Address`r`n`r`n")
-            $tls.Write($request, 0, $request.Length)
-            ([IO.StreamReader]::new($tls)).ReadLine()
-        }
-        finally { $tls.Dispose(); $tcp.Dispose() }
-    }
+    . (Join-Path $PSScriptRoot 'TlsClient.ps1')
 }
 
 Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
@@ -191,8 +170,6 @@ Describe 'The cluster pipeline in <Description>' -Tag Lab -ForEach $topologies {
 
     Context 'TLS and authentication on every port' {
         BeforeAll {
-            $script:caFile = Join-Path $TestDrive 'ca.crt'
-            Set-Content -LiteralPath $caFile -Value $inventory.Secrets.CaCertificatePem -NoNewline
             $script:etcdNodes = @($inventory.Nodes | Where-Object { $_.Roles -match 'Etcd' })
             $script:db = $database[0]
             $script:otherDb = $database[1]
@@ -231,7 +208,9 @@ except Exception as e: print('refused', type(e).__name__, e)
         It 'serves the same ports over TLS, verified by the cluster CA and the name dialled' {
             Invoke-Psql $inventory $db.Address 5432 'select 1' | Should -Be '1'
             Invoke-Psql $inventory $proxy.Address $inventory.Ports.HaproxyPrimary 'select ssl from pg_stat_ssl where pid = pg_backend_pid()' | Should -Be 't'
-            Invoke-VerifiedGet $proxy.Address $inventory.Ports.HaproxyStats $caFile | Should -Match '^HTTP/1\.[01] 401'
+            $stats = Connect-VerifiedTls $proxy.Address $inventory.Ports.HaproxyStats $inventory.Secrets.CaCertificatePem -Get
+            $stats.Valid | Should -BeTrue
+            $stats.StatusLine | Should -Match '^HTTP/1\.[01] 401'
             foreach ($member in $etcdNodes) {
                 Get-FromNode $db.Name "https://$($member.Address):$($inventory.Ports.EtcdClient)/health" /etc/hapg/tls/postgres.crt /etc/hapg/tls/postgres.key |
                     Should -Be '200'

@@ -124,25 +124,10 @@ Describe 'The HAProxy stats page in a browser' -Tag Lab {
         $proxy = $inventory.Nodes | Where-Object Name -EQ 'node-4'
         # The stats page is HTTPS with a certificate of the cluster CA. Chromium does not know that CA: this host checks the
         # served certificate against it (chain and name), and Chromium then trusts exactly that key (its SPKI pin).
-        $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($inventory.Secrets.CaCertificatePem)
-        $tcp = [Net.Sockets.TcpClient]::new($proxy.Address, $inventory.Ports.HaproxyStats)
-        $script:servedChainValid = $false
-        $tls = [Net.Security.SslStream]::new($tcp.GetStream(), $false, {
-                param($sender, $certificate, $chain, $errors)
-                $verify = [Security.Cryptography.X509Certificates.X509Chain]::new()
-                $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
-                $verify.ChainPolicy.RevocationMode = 'NoCheck'
-                $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
-                $script:servedChainValid = $verify.Build([Security.Cryptography.X509Certificates.X509Certificate2]$certificate) -and
-                    -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
-                $script:servedChainValid
-            }.GetNewClosure())
-        try {
-            $tls.AuthenticateAsClient($proxy.Address)
-            $served = [Security.Cryptography.X509Certificates.X509Certificate2]$tls.RemoteCertificate
-            $spki = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData($served.PublicKey.ExportSubjectPublicKeyInfo()))
-        }
-        finally { $tls.Dispose(); $tcp.Dispose() }
+        . (Join-Path $PSScriptRoot 'TlsClient.ps1')
+        $served = Connect-VerifiedTls $proxy.Address $inventory.Ports.HaproxyStats $inventory.Secrets.CaCertificatePem
+        $script:servedChainValid = $served.Valid
+        $spki = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData($served.Certificate.PublicKey.ExportSubjectPublicKeyInfo()))
         $script:browser = Open-HeadlessChromium -Width 1400 -Height 1200 -ExtraArgument "--ignore-certificate-errors-spki-list=$spki"
         $user = 'hapg'
         $password = [Net.NetworkCredential]::new('', $inventory.Secrets.HaproxyStatsPassword).Password
