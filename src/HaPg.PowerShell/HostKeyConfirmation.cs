@@ -51,12 +51,24 @@ namespace HaPg.PowerShell
             }
         }
 
-        // Declined when the host cannot ask (non-interactive): never a password to a key nobody checked.
+        // Declined when nobody can answer (input redirected, -NonInteractive, a host without a UI), and No is the default:
+        // never a password to a key nobody checked. ShouldContinue is not used: its default answer is Yes, which an empty line
+        // on a redirected stdin gives.
         private static bool Ask(PSCmdlet cmdlet, string query)
         {
+            if (System.Console.IsInputRedirected || cmdlet.Host?.UI is null)
+            {
+                return false;
+            }
+
             try
             {
-                return cmdlet.ShouldContinue(query, "Unknown SSH host key");
+                var choices = new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.ChoiceDescription>
+                {
+                    new System.Management.Automation.Host.ChoiceDescription("&Yes", "Trust this key, record it in known_hosts and log in."),
+                    new System.Management.Automation.Host.ChoiceDescription("&No", "Send nothing to this host; the node fails with HaPg.Connection.UnverifiedKeyWithPassword."),
+                };
+                return cmdlet.Host.UI.PromptForChoice("Unknown SSH host key", query, choices, defaultChoice: 1) == 0;
             }
             catch (System.Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException
                 || ex is System.NotImplementedException || ex is System.NotSupportedException)

@@ -391,7 +391,7 @@ Describe 'Test-HaPgFailover -ReportPath, read in a browser' -Tag Lab {
         $text = Get-Content -LiteralPath $reportPath -Raw
         $secrets = @($inventory.Secrets.PSObject.Properties.Value | Where-Object { $_ -is [securestring] } |
                 ForEach-Object { [Net.NetworkCredential]::new('', $_).Password })
-        $secrets.Count | Should -Be 6
+        $secrets.Count | Should -Be 8 -Because 'six cluster passwords, the application role''s, and the CA key'
         foreach ($secret in $secrets) { $text.Contains($secret) | Should -BeFalse -Because 'a report leaves the machine' }
         foreach ($node in $inventory.Nodes) { $text | Should -Not -Match "(?<![\d.])$([regex]::Escape($node.Address))(?!\d)" }
         $text | Should -Match 'node-4'

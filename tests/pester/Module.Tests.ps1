@@ -123,7 +123,7 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
 
     # Exact in both directions: a read-only cmdlet offers no -WhatIf, and only a disruptive one prompts by default.
     It 'supports -WhatIf and -Confirm exactly when it changes things' {
-        $changesThings = ($Name -split '-')[0] -in 'Install', 'Set', 'Invoke', 'Remove', 'Export', 'Repair' -or $Name -eq 'Test-HaPgFailover'
+        $changesThings = ($Name -split '-')[0] -in 'Install', 'Set', 'Invoke', 'Remove', 'Export', 'Repair', 'Update' -or $Name -eq 'Test-HaPgFailover'
         $command.Parameters.ContainsKey('WhatIf') | Should -Be $changesThings
         $command.Parameters.ContainsKey('Confirm') | Should -Be $changesThings
     }
