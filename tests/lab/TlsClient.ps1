@@ -12,7 +12,8 @@ function Connect-VerifiedTls([string] $Address, [int] $Port, [string] $CaPem, [s
             $verify.ChainPolicy.TrustMode = 'CustomRootTrust'
             $verify.ChainPolicy.RevocationMode = 'NoCheck'
             $verify.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
-            $state.Certificate = [Security.Cryptography.X509Certificates.X509Certificate2]$certificate
+            # A copy: SslStream disposes the certificate it hands to this callback once the handshake is done.
+            $state.Certificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($certificate.GetRawCertData())
             $state.Valid = $verify.Build($state.Certificate) -and -not ($errors -band [Net.Security.SslPolicyErrors]::RemoteCertificateNameMismatch)
             $state.Valid
         }.GetNewClosure())

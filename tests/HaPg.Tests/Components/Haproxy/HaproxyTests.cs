@@ -93,13 +93,29 @@ namespace HaPg.Tests.Components.Haproxy
         public void HaproxyAcceptsTheRenderedConfig()
         {
             var inventory = TestInventory.ThreeNodes(dedicatedHaproxy: true);
-            foreach (var timing in new[] { PatroniTimingProfile.Default, PatroniTimingProfile.Recipe })
+
+            // haproxy -c loads the certificate files the config names: real ones of a test CA, in a temp directory.
+            var tls = System.IO.Directory.CreateTempSubdirectory("hapg-haproxy-tls-").FullName;
+            var ca = HaPg.Components.Tls.ClusterCa.Generate("demo", System.DateTimeOffset.UtcNow);
+            var issued = ca.Issue("lb1", "10.0.0.20", System.DateTimeOffset.UtcNow);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(tls, "ca.crt"), ca.CertificatePem);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(tls, "haproxy.pem"), issued.CertificatePem + issued.PrivateKeyPem);
+            try
             {
-                var settings = Settings();
-                settings.Timing = timing;
-                var (exit, output) = ToolRunner.RunOnFile("haproxy", "-c -f {0}", HaproxyConfig.Render(inventory, inventory.Nodes[3], settings).Content);
-                Assert.True(exit == 0, "haproxy -c failed: " + output);
-                Assert.DoesNotContain("WARNING", output);
+                foreach (var timing in new[] { PatroniTimingProfile.Default, PatroniTimingProfile.Recipe })
+                {
+                    var settings = Settings();
+                    settings.Timing = timing;
+                    var config = HaproxyConfig.Render(inventory, inventory.Nodes[3], settings).Content
+                        .Replace(HaPg.Components.Tls.TlsIdentity.Directory + "/", tls + "/");
+                    var (exit, output) = ToolRunner.RunOnFile("haproxy", "-c -f {0}", config);
+                    Assert.True(exit == 0, "haproxy -c failed: " + output);
+                    Assert.DoesNotContain("WARNING", output);
+                }
+            }
+            finally
+            {
+                System.IO.Directory.Delete(tls, recursive: true);
             }
 
             Assert.NotEqual(0, ToolRunner.RunOnFile("haproxy", "-c -f {0}", "listen x\n\tbind 127.0.0.1:5000\n\tbogus-keyword 1\n").ExitCode);
